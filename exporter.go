@@ -1,0 +1,62 @@
+package trace
+
+import (
+	"context"
+	"errors"
+)
+
+// Exporter receives finished traces from a Tracer's pipeline. The pipeline
+// calls Export from one goroutine at a time, off the application's path,
+// with a context that carries the export timeout.
+//
+// Export may keep the Chunks and Snapshots it is given (they are immutable)
+// but not the batch slice itself, which the pipeline reuses. A returned
+// error counts the batch's spans as dropped; retrying is the exporter's
+// business. Shutdown is called once, after the last Export.
+type Exporter interface {
+	Export(ctx context.Context, batch []Chunk) error
+	Shutdown(ctx context.Context) error
+}
+
+// Discard is an Exporter that drops everything and reports success.
+var Discard Exporter = discard{}
+
+type discard struct{}
+
+func (discard) Export(context.Context, []Chunk) error { return nil }
+func (discard) Shutdown(context.Context) error        { return nil }
+
+// MultiExporter returns an Exporter that hands every batch to each of
+// exporters in turn. Its Export and Shutdown call every exporter and join
+// their errors.
+func MultiExporter(exporters ...Exporter) Exporter {
+	var m multi
+	for _, e := range exporters {
+		if e != nil {
+			m = append(m, e)
+		}
+	}
+	return m
+}
+
+type multi []Exporter
+
+func (m multi) Export(ctx context.Context, batch []Chunk) error {
+	var errs []error
+	for _, e := range m {
+		if err := e.Export(ctx, batch); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (m multi) Shutdown(ctx context.Context) error {
+	var errs []error
+	for _, e := range m {
+		if err := e.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

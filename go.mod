@@ -1,0 +1,3 @@
+module github.com/ctxtrace/trace
+
+go 1.25

@@ -1,0 +1,316 @@
+package trace
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Option configures a Tracer; see New.
+type Option func(*config)
+
+// SpanOption configures a span when it starts; see Start and Do.
+type SpanOption func(*spanConfig)
+
+// FinishOption configures how a span finishes; see Span.Finish.
+type FinishOption func(*finishConfig)
+
+// Limits bounds what one span may hold. A zero field means its default.
+type Limits struct {
+	// Tags is the most tags a span keeps; later new keys are dropped and
+	// counted in Stats.TagsDropped. Default 1024.
+	Tags int
+	// KeyLength is the most bytes of a tag key; longer keys are cut.
+	// Default 200, the Datadog Agent's own limit.
+	KeyLength int
+	// ValueLength is the most bytes of a text value; longer ones are cut at
+	// a character boundary and counted in Stats.TagsTruncated. Default
+	// 25,000, the Datadog Agent's own limit.
+	ValueLength int
+}
+
+// Defaults, each changed by the option named beside it.
+const (
+	DefaultQueueBytes    = 32 << 20        // WithQueueSize
+	DefaultBatchBytes    = 4 << 20         // WithBatchSize
+	DefaultFlushInterval = 2 * time.Second // WithFlushInterval
+	DefaultExportTimeout = 10 * time.Second
+	DefaultPartialFlush  = 1000 // WithPartialFlush
+	DefaultStackDepth    = 32   // WithStackDepth
+)
+
+// Limits the Datadog Agent applies to names, which we apply first so that
+// nothing we send needs normalizing.
+const (
+	maxNameLen     = 100
+	maxResourceLen = 5000
+)
+
+type config struct {
+	service, env, version string
+	globalTags            []tag
+	exporter              Exporter
+	sampler               Sampler
+	logger                *slog.Logger
+	queueBytes            int
+	batchBytes            int
+	flushInterval         time.Duration
+	exportTimeout         time.Duration
+	partialFlush          int
+	stackDepth            int
+	limits                Limits
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		service:       filepath.Base(os.Args[0]),
+		exporter:      Discard,
+		sampler:       KeepAll,
+		queueBytes:    DefaultQueueBytes,
+		batchBytes:    DefaultBatchBytes,
+		flushInterval: DefaultFlushInterval,
+		exportTimeout: DefaultExportTimeout,
+		partialFlush:  DefaultPartialFlush,
+		stackDepth:    DefaultStackDepth,
+		limits:        Limits{Tags: 1024, KeyLength: 200, ValueLength: 25000},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	return c
+}
+
+// WithService names the service that spans belong to unless they say
+// otherwise. Default: the program's file name, as in dd-trace-go.
+func WithService(name string) Option {
+	return func(c *config) {
+		if name != "" {
+			c.service, _ = clean(name, maxNameLen)
+		}
+	}
+}
+
+// WithEnv sets the environment ("prod", "staging"), recorded on every span
+// as the tag env.
+func WithEnv(env string) Option { return func(c *config) { c.env = env } }
+
+// WithVersion sets the application's version, recorded as the tag version
+// on the spans of the tracer's own service.
+func WithVersion(version string) Option { return func(c *config) { c.version = version } }
+
+// WithGlobalTag adds a tag to every span the tracer starts, converted as
+// Span.SetTag converts values. A later WithGlobalTag with the same key wins.
+func WithGlobalTag(key string, value any) Option {
+	return func(c *config) {
+		if key == "" {
+			return
+		}
+		v := toValue(value)
+		for i := range c.globalTags {
+			if c.globalTags[i].key == key {
+				c.globalTags[i].val = v
+				return
+			}
+		}
+		c.globalTags = append(c.globalTags, tag{key, v})
+	}
+}
+
+// WithExporter sets where finished traces go. Default: Discard. Combine
+// several with MultiExporter.
+func WithExporter(e Exporter) Option {
+	return func(c *config) {
+		if e != nil {
+			c.exporter = e
+		}
+	}
+}
+
+// WithSampler sets the sampler that decides, at each local root, whether the
+// trace is kept. Default: KeepAll.
+func WithSampler(s Sampler) Option {
+	return func(c *config) {
+		if s != nil {
+			c.sampler = s
+		}
+	}
+}
+
+// WithLogger sets where the tracer reports trouble (dropped spans, failed
+// exports), at most once per interval. Default: slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithQueueSize bounds, in bytes, the finished spans waiting for export.
+// When it is full, new chunks are dropped and counted, never waited for.
+// Default DefaultQueueBytes.
+func WithQueueSize(bytes int) Option {
+	return func(c *config) {
+		if bytes > 0 {
+			c.queueBytes = bytes
+		}
+	}
+}
+
+// WithBatchSize sets how many bytes of queued spans trigger an export
+// before the flush interval is up. Default DefaultBatchBytes.
+func WithBatchSize(bytes int) Option {
+	return func(c *config) {
+		if bytes > 0 {
+			c.batchBytes = bytes
+		}
+	}
+}
+
+// WithFlushInterval sets how often queued spans are exported. Default
+// DefaultFlushInterval.
+func WithFlushInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.flushInterval = d
+		}
+	}
+}
+
+// WithExportTimeout bounds each call to the exporter. Default
+// DefaultExportTimeout.
+func WithExportTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.exportTimeout = d
+		}
+	}
+}
+
+// WithPartialFlush sets how many finished spans of an unfinished trace are
+// held before they are handed on as a partial chunk, so that a long-lived
+// root does not keep its children in memory. Default DefaultPartialFlush.
+func WithPartialFlush(spans int) Option {
+	return func(c *config) {
+		if spans > 0 {
+			c.partialFlush = spans
+		}
+	}
+}
+
+// WithStackDepth sets how many frames an error's stack keeps (error.stack);
+// 0 records no stacks. Default DefaultStackDepth.
+func WithStackDepth(frames int) Option {
+	return func(c *config) { c.stackDepth = max(frames, 0) }
+}
+
+// WithLimits bounds what a span may hold; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(c *config) {
+		if l.Tags > 0 {
+			c.limits.Tags = l.Tags
+		}
+		if l.KeyLength > 0 {
+			c.limits.KeyLength = l.KeyLength
+		}
+		if l.ValueLength > 0 {
+			c.limits.ValueLength = l.ValueLength
+		}
+	}
+}
+
+type spanConfig struct {
+	resource, spanType, service string
+	start                       time.Time
+	parent                      SpanContext
+	hasParent                   bool
+	spanID                      uint64
+	tags                        []tagArg
+}
+
+type tagArg struct {
+	key string
+	val any
+}
+
+// Resource sets what the span acts on: an endpoint, a query, a job name.
+// Datadog groups spans by it. Default: the span's name.
+func Resource(resource string) SpanOption {
+	return func(c *spanConfig) { c.resource = resource }
+}
+
+// Type sets the span's type: "web", "http", "sql", "cache", "custom"...
+func Type(spanType string) SpanOption {
+	return func(c *spanConfig) { c.spanType = spanType }
+}
+
+// Service sets the span's service instead of its parent's or the tracer's.
+func Service(name string) SpanOption {
+	return func(c *spanConfig) { c.service = name }
+}
+
+// Tag sets a tag when the span starts, so the sampler can see it.
+func Tag(key string, value any) SpanOption {
+	return func(c *spanConfig) { c.tags = append(c.tags, tagArg{key, value}) }
+}
+
+// Tags sets several tags when the span starts.
+func Tags(tags map[string]any) SpanOption {
+	return func(c *spanConfig) {
+		for k, v := range tags {
+			c.tags = append(c.tags, tagArg{k, v})
+		}
+	}
+}
+
+// StartTime sets when the span started, for spans recorded after the fact.
+func StartTime(t time.Time) SpanOption {
+	return func(c *spanConfig) { c.start = t }
+}
+
+// ChildOf makes the span a child of parent, whatever span the context
+// carries: an explicit parent always wins (unlike dd-trace-go, where the
+// context's span silently overrides it). The zero SpanContext makes the span
+// a new root.
+func ChildOf(parent SpanContext) SpanOption {
+	return func(c *spanConfig) { c.parent, c.hasParent = parent, true }
+}
+
+// WithSpanID sets the span's id instead of a random one. On a span that
+// starts a new trace it also becomes the lower half of the trace id, as in
+// dd-trace-go. Zero means random.
+func WithSpanID(id uint64) SpanOption {
+	return func(c *spanConfig) { c.spanID = id }
+}
+
+type finishConfig struct {
+	end        time.Time
+	err        error
+	stackSet   bool
+	stackDepth int
+	stackSkip  int
+}
+
+// WithError records err on the span as it finishes, as Span.SetError does;
+// nil records nothing.
+func WithError(err error) FinishOption {
+	return func(c *finishConfig) { c.err = err }
+}
+
+// FinishTime sets when the span ended instead of now.
+func FinishTime(t time.Time) FinishOption {
+	return func(c *finishConfig) { c.end = t }
+}
+
+// NoStack leaves the stack out of an error recorded by WithError.
+func NoStack() FinishOption {
+	return func(c *finishConfig) { c.stackSet, c.stackDepth = true, 0 }
+}
+
+// StackDepth keeps at most frames frames of the stack of an error recorded
+// by WithError, leaving out the skip innermost ones.
+func StackDepth(frames, skip int) FinishOption {
+	return func(c *finishConfig) {
+		c.stackSet, c.stackDepth, c.stackSkip = true, max(frames, 0), max(skip, 0)
+	}
+}

@@ -1,0 +1,222 @@
+package trace
+
+import (
+	"fmt"
+	"iter"
+	"time"
+)
+
+// Snapshot is the immutable record of a finished span. It is a small value
+// that shares the frozen span's storage: Finish guarantees nothing writes to
+// the span again, so copying a Snapshot is cheap and sharing one across
+// goroutines is safe. The zero Snapshot reads as empty.
+type Snapshot struct{ s *Span }
+
+// Name returns the span's name (Datadog's operation name).
+func (x Snapshot) Name() string {
+	if x.s == nil {
+		return ""
+	}
+	return x.s.name
+}
+
+// Service returns the service the span belongs to.
+func (x Snapshot) Service() string {
+	if x.s == nil {
+		return ""
+	}
+	return x.s.service
+}
+
+// Resource returns what the span acted on, such as "GET /posts" or a query.
+// It defaults to the name.
+func (x Snapshot) Resource() string {
+	if x.s == nil {
+		return ""
+	}
+	return x.s.resource
+}
+
+// Type returns the span's type, such as "web", "sql" or "http", or "".
+func (x Snapshot) Type() string {
+	if x.s == nil {
+		return ""
+	}
+	return x.s.spanType
+}
+
+// TraceID returns the 128-bit trace id.
+func (x Snapshot) TraceID() TraceID {
+	if x.s == nil {
+		return TraceID{}
+	}
+	return x.s.traceID
+}
+
+// SpanID returns the span id.
+func (x Snapshot) SpanID() uint64 {
+	if x.s == nil {
+		return 0
+	}
+	return x.s.spanID
+}
+
+// ParentID returns the parent's span id, or 0 for a root.
+func (x Snapshot) ParentID() uint64 {
+	if x.s == nil {
+		return 0
+	}
+	return x.s.parentID
+}
+
+// IsLocalRoot reports whether the span had no parent in this process: the
+// root of the trace or the first span after a remote parent.
+func (x Snapshot) IsLocalRoot() bool { return x.s != nil && x.s.localRoot }
+
+// Start returns when the span started.
+func (x Snapshot) Start() time.Time {
+	if x.s == nil {
+		return time.Time{}
+	}
+	return x.s.start
+}
+
+// Duration returns how long the span lasted; never negative.
+func (x Snapshot) Duration() time.Duration {
+	if x.s == nil {
+		return 0
+	}
+	return x.s.duration
+}
+
+// End returns Start plus Duration.
+func (x Snapshot) End() time.Time { return x.Start().Add(x.Duration()) }
+
+// IsError reports whether the span was marked as an error.
+func (x Snapshot) IsError() bool { return x.s != nil && x.s.errored }
+
+// Tags returns every tag, strings and numbers, in the order they were first
+// set.
+func (x Snapshot) Tags() iter.Seq2[string, Value] {
+	if x.s == nil {
+		return func(func(string, Value) bool) {}
+	}
+	return x.s.tags.all()
+}
+
+// Tag returns the tag key.
+func (x Snapshot) Tag(key string) (Value, bool) {
+	if x.s == nil {
+		return Value{}, false
+	}
+	return x.s.tags.get(key)
+}
+
+// NumTags returns how many tags the span has.
+func (x Snapshot) NumTags() int {
+	if x.s == nil {
+		return 0
+	}
+	return x.s.tags.n
+}
+
+// Meta returns the text tags (Datadog's "meta").
+func (x Snapshot) Meta() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for k, v := range x.Tags() {
+			if v.kind == KindString && !yield(k, v.str) {
+				return
+			}
+		}
+	}
+}
+
+// Metrics returns the numeric tags (Datadog's "metrics").
+func (x Snapshot) Metrics() iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for k, v := range x.Tags() {
+			if v.kind == KindNumber && !yield(k, v.num) {
+				return
+			}
+		}
+	}
+}
+
+// Baggage returns the baggage the span carried when it finished.
+func (x Snapshot) Baggage() iter.Seq2[string, string] {
+	if x.s == nil {
+		return seqKV(nil)
+	}
+	return seqKV(x.s.baggage)
+}
+
+// String describes the snapshot on one line, for debugging and test failures.
+func (x Snapshot) String() string {
+	if x.s == nil {
+		return "<empty snapshot>"
+	}
+	return fmt.Sprintf("%s %q service=%q resource=%q id=%d parent=%d duration=%s error=%t",
+		x.s.traceID, x.s.name, x.s.service, x.s.resource, x.s.spanID, x.s.parentID, x.s.duration, x.s.errored)
+}
+
+// Chunk is what the pipeline hands to exporters: finished spans of one
+// trace, with the trace-level state they share. A trace whose spans all
+// finished arrives as one chunk; a long one may arrive as several, each
+// but the last marked Partial. A Chunk is immutable.
+type Chunk struct {
+	spans       []Snapshot
+	partial     bool
+	priority    Priority
+	hasPriority bool
+	origin      string
+	tags        []kv
+}
+
+// Len returns the number of spans.
+func (c Chunk) Len() int { return len(c.spans) }
+
+// Span returns the i-th span, in the order they finished.
+func (c Chunk) Span(i int) Snapshot { return c.spans[i] }
+
+// Spans returns the spans with their indexes, in the order they finished.
+func (c Chunk) Spans() iter.Seq2[int, Snapshot] {
+	return func(yield func(int, Snapshot) bool) {
+		for i, s := range c.spans {
+			if !yield(i, s) {
+				return
+			}
+		}
+	}
+}
+
+// TraceID returns the trace the spans belong to.
+func (c Chunk) TraceID() TraceID {
+	if len(c.spans) == 0 {
+		return TraceID{}
+	}
+	return c.spans[0].TraceID()
+}
+
+// Partial reports whether more spans of the trace were still running when
+// the chunk was handed on.
+func (c Chunk) Partial() bool { return c.partial }
+
+// Priority returns the trace's sampling priority, and false if none was
+// decided.
+func (c Chunk) Priority() (Priority, bool) { return c.priority, c.hasPriority }
+
+// Origin returns the trace's origin, or "".
+func (c Chunk) Origin() string { return c.origin }
+
+// Tags returns the propagated trace tags (Datadog's _dd.p.*), such as the
+// sampling decision maker _dd.p.dm.
+func (c Chunk) Tags() iter.Seq2[string, string] { return seqKV(c.tags) }
+
+// size estimates the memory the chunk holds, for the queue's byte budget.
+func (c Chunk) size() int {
+	n := 0
+	for _, s := range c.spans {
+		n += s.s.size
+	}
+	return n
+}

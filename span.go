@@ -1,0 +1,492 @@
+package trace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/ctxtrace/trace/internal/id"
+)
+
+// Tag keys with a meaning of their own, as in dd-trace-go's ext package.
+const (
+	// TagServiceName set with SetTag changes the span's service.
+	TagServiceName = "service.name"
+	// TagResourceName set with SetTag changes the span's resource.
+	TagResourceName = "resource.name"
+	// TagSpanType set with SetTag changes the span's type.
+	TagSpanType = "span.type"
+	// TagSpanName set with SetTag changes the span's name.
+	TagSpanName = "span.name"
+	// TagError set with SetTag marks or clears the error: an error value
+	// records it as SetError does, true or any other non-nil value marks the
+	// span as an error, false and nil clear the mark.
+	TagError = "error"
+	// TagErrorMessage, TagErrorType and TagErrorStack describe an error.
+	TagErrorMessage = "error.message"
+	TagErrorType    = "error.type"
+	TagErrorStack   = "error.stack"
+	// TagManualKeep set with SetTag to true keeps the trace (PriorityUserKeep).
+	TagManualKeep = "manual.keep"
+	// TagManualDrop set with SetTag to true drops the trace (PriorityUserReject).
+	TagManualDrop = "manual.drop"
+	// TagSamplingPriority set with SetTag to a number sets the trace's priority.
+	TagSamplingPriority = "sampling.priority"
+)
+
+// Span is one timed operation. It is mutable while live and frozen by
+// Finish; a nil *Span is valid and does nothing. All methods are safe for
+// concurrent use.
+type Span struct {
+	mu       sync.Mutex
+	finished bool
+
+	tracer *Tracer
+	trace  *traceState
+
+	// The fields below are written under mu while live and never after
+	// Finish, which is what lets a Snapshot read them without the lock.
+	name, service, resource, spanType string
+	traceID                           TraceID
+	spanID, parentID                  uint64
+	start                             time.Time
+	duration                          time.Duration
+	errored                           bool
+	localRoot                         bool
+	size                              int // estimated bytes held, for the queue's budget
+	tags                              tagSet
+	baggage                           []kv // copy on write: contexts may share it
+
+	// own is the trace state when this span is a local root. Embedding it
+	// saves the root one allocation; children point at their root's.
+	own traceState
+
+	// ctx is the context Start returns: the caller's context with this span
+	// attached. Living inside the span, it saves the allocation that
+	// context.WithValue would cost on every Start.
+	ctx spanCtx
+}
+
+// spanCtx is a context.Context that carries a span: the parent context's
+// deadline, cancellation and values, plus the span under ctxKey. It is set
+// once in Start and never written again.
+type spanCtx struct {
+	context.Context
+	span *Span
+}
+
+// Value returns the span for ctxKey and asks the parent for anything else.
+func (c *spanCtx) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return c.span
+	}
+	return c.Context.Value(key)
+}
+
+// String names the context as the context package's own types do.
+func (c *spanCtx) String() string {
+	return fmt.Sprintf("%v.WithSpan(%s)", c.Context, c.span.name)
+}
+
+// spanOverhead is what a span costs in memory before its strings.
+const spanOverhead = int(unsafe.Sizeof(Span{}))
+
+// newSpan builds a span under parent (which may be the zero SpanContext).
+func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig) *Span {
+	s := &Span{tracer: t, name: name, resource: name}
+	if cfg.start.IsZero() {
+		s.start = time.Now()
+	} else {
+		s.start = cfg.start
+	}
+	if cfg.spanID != 0 {
+		s.spanID = cfg.spanID
+	} else {
+		s.spanID = id.Span()
+	}
+	s.size = spanOverhead + len(name)
+
+	if p := parent.span; p != nil {
+		// A local parent: join its in-process trace.
+		p.mu.Lock()
+		s.service, s.baggage = p.service, p.baggage
+		p.mu.Unlock()
+		s.trace, s.traceID, s.parentID = p.trace, p.traceID, p.spanID
+		s.trace.mu.Lock()
+		s.trace.open++
+		s.trace.mu.Unlock()
+	} else {
+		s.localRoot = true
+		s.trace = &s.own
+		s.own.open = 1
+		s.service = t.cfg.service
+		if parent.IsValid() {
+			s.traceID, s.parentID = parent.traceID, parent.spanID
+			s.baggage = parent.baggage
+			s.own.origin, s.own.tags = parent.origin, parent.tags
+			if parent.hasPriority {
+				s.own.priority, s.own.hasPriority = parent.priority, true
+			}
+		} else {
+			s.traceID = NewTraceID(id.TraceHigh(s.start), s.spanID)
+		}
+	}
+	if cfg.service != "" {
+		s.service = cfg.service
+	}
+	if cfg.resource != "" {
+		s.resource = cfg.resource
+	}
+	s.spanType = cfg.spanType
+
+	for _, g := range t.cfg.globalTags {
+		s.tags.add(g.key, g.val)
+		s.size += len(g.key) + len(g.val.str)
+	}
+	if t.cfg.env != "" {
+		s.setValueLocked("env", StringValue(t.cfg.env))
+	}
+	if t.cfg.version != "" && s.service == t.cfg.service {
+		s.setValueLocked("version", StringValue(t.cfg.version))
+	}
+	for _, kv := range cfg.tags {
+		s.setTagLocked(kv.key, toValue(kv.val), kv.val)
+	}
+	if s.localRoot && !s.own.hasPriority {
+		d := t.cfg.sampler.Sample(SamplingParams{
+			TraceID: s.traceID, Name: s.name, Service: s.service,
+			Resource: s.resource, Type: s.spanType, span: s,
+		})
+		s.applyDecisionLocked(d)
+	}
+	t.stats.started.add(s.spanID)
+	return s
+}
+
+// applyDecisionLocked records a sampler's decision on a local root.
+func (s *Span) applyDecisionLocked(d Decision) {
+	switch d.Mechanism {
+	case MechanismAgentRate:
+		s.setValueLocked("_dd.agent_psr", NumberValue(d.Rate))
+	case MechanismRule:
+		s.setValueLocked("_dd.rule_psr", NumberValue(d.Rate))
+	}
+	if d.Limited {
+		s.setValueLocked("_dd.limit_psr", NumberValue(d.LimitRate))
+	}
+	s.own.setPriority(d.Priority, d.Mechanism)
+}
+
+// SetTag sets the tag key to value, replacing any value it had.
+//
+// Values are stored as dd-trace-go stores them: strings as text; bools as
+// "true" or "false"; numbers as numbers, except integers beyond ±2^53,
+// which lose precision as float64 and are kept as decimal text; []byte,
+// fmt.Stringer and error values as their text; anything else as fmt.Sprint
+// formats it. Some keys have a meaning of their own (see TagServiceName and
+// the constants after it). Keys longer than the tracer's limit are cut,
+// values too; once a span holds the maximum number of tags, new keys are
+// dropped and counted in Stats.
+func (s *Span) SetTag(key string, value any) {
+	if s == nil {
+		return
+	}
+	v := toValue(value) // before the lock: String methods may call back
+	s.mu.Lock()
+	if !s.finished {
+		s.setTagLocked(key, v, value)
+	}
+	s.mu.Unlock()
+}
+
+// SetTags sets each tag in tags, as SetTag does.
+func (s *Span) SetTags(tags iter.Seq2[string, any]) {
+	for k, v := range tags {
+		s.SetTag(k, v)
+	}
+}
+
+// setTagLocked handles the special keys, then stores the tag. raw is the
+// value as given, for the keys whose meaning depends on its type.
+func (s *Span) setTagLocked(key string, v Value, raw any) {
+	switch key {
+	case TagServiceName:
+		s.service = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagResourceName:
+		s.resource = s.cleanLocked(v.String(), maxResourceLen)
+		return
+	case TagSpanType:
+		s.spanType = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagSpanName:
+		s.name = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagError:
+		switch e := raw.(type) {
+		case nil:
+			s.errored = false
+		case bool:
+			s.errored = e
+		case error:
+			s.setErrorLocked(e, s.tracer.cfg.stackDepth, 2)
+		default:
+			s.errored = true
+			s.setValueLocked(TagErrorMessage, v)
+		}
+		return
+	case TagManualKeep, TagManualDrop:
+		if b, ok := raw.(bool); ok && !b {
+			return
+		}
+		p := PriorityUserKeep
+		if key == TagManualDrop {
+			p = PriorityUserReject
+		}
+		s.trace.setPriority(p, MechanismManual)
+		return
+	case TagSamplingPriority:
+		if v.kind == KindNumber {
+			s.trace.setPriority(Priority(v.num), MechanismManual)
+		}
+		return
+	}
+	s.setValueLocked(key, v)
+}
+
+// setValueLocked stores a tag, enforcing the tracer's limits.
+func (s *Span) setValueLocked(key string, v Value) {
+	if key == "" {
+		s.tracer.stats.tagsDropped.Add(1)
+		return
+	}
+	lim := &s.tracer.cfg.limits
+	key = s.cleanLocked(key, lim.KeyLength)
+	if v.kind == KindString {
+		v.str = s.cleanLocked(v.str, lim.ValueLength)
+	}
+	grew, ok := s.tags.set(key, v, lim.Tags)
+	if !ok {
+		s.tracer.stats.tagsDropped.Add(1)
+		return
+	}
+	s.size += grew
+}
+
+func (s *Span) cleanLocked(str string, max int) string {
+	out, cut := clean(str, max)
+	if cut {
+		s.tracer.stats.tagsTruncated.Add(1)
+	}
+	return out
+}
+
+// SetError marks the span as an error and records err's message, its type
+// and the stack of the caller. A nil err does nothing.
+func (s *Span) SetError(err error) {
+	if s == nil || err == nil {
+		return
+	}
+	s.mu.Lock()
+	if !s.finished {
+		s.setErrorLocked(err, s.tracer.cfg.stackDepth, 1)
+	}
+	s.mu.Unlock()
+}
+
+// setErrorLocked records err; depth is the number of stack frames to keep
+// (0: none) and skip the number of the tracer's own frames between it and
+// the user's code, which the stack leaves out.
+func (s *Span) setErrorLocked(err error, depth, skip int) {
+	s.errored = true
+	s.setValueLocked(TagErrorMessage, StringValue(textOf(err)))
+	s.setValueLocked(TagErrorType, StringValue(errorType(err)))
+	if depth > 0 {
+		s.setValueLocked(TagErrorStack, StringValue(stack(skip+1, depth)))
+	}
+}
+
+// errorType names err's dynamic type, as dd-trace-go does
+// ("*errors.errorString", "*fs.PathError").
+func errorType(err error) string {
+	return reflect.TypeOf(err).String()
+}
+
+// recordPanic marks the span with a recovered panic value and its stack.
+func (s *Span) recordPanic(r any, stack string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished {
+		return
+	}
+	s.errored = true
+	msg := textOf(r)
+	if err, ok := r.(error); ok {
+		s.setValueLocked(TagErrorType, StringValue(errorType(err)))
+	} else {
+		s.setValueLocked(TagErrorType, StringValue(fmt.Sprintf("%T", r)))
+	}
+	s.setValueLocked(TagErrorMessage, StringValue("panic: "+msg))
+	if stack != "" {
+		s.setValueLocked(TagErrorStack, StringValue(stack))
+	}
+}
+
+// SetName changes the span's name (its operation name).
+func (s *Span) SetName(name string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if !s.finished {
+		s.name = s.cleanLocked(name, maxNameLen)
+	}
+	s.mu.Unlock()
+}
+
+// SetResource changes the span's resource.
+func (s *Span) SetResource(resource string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if !s.finished {
+		s.resource = s.cleanLocked(resource, maxResourceLen)
+	}
+	s.mu.Unlock()
+}
+
+// SetBaggageItem sets a baggage item, which travels with this span's context
+// to its children and, through propagation, to other services.
+func (s *Span) SetBaggageItem(key, value string) {
+	if s == nil || key == "" {
+		return
+	}
+	s.mu.Lock()
+	if !s.finished {
+		s.baggage = withKV(s.baggage, key, value, false)
+	}
+	s.mu.Unlock()
+}
+
+// BaggageItem returns the baggage item key, or "".
+func (s *Span) BaggageItem(key string) string {
+	if s == nil {
+		return ""
+	}
+	s.mu.Lock()
+	v, _ := lookupKV(s.baggage, key)
+	s.mu.Unlock()
+	return v
+}
+
+// Context returns the span's SpanContext, for propagation or ChildOf.
+func (s *Span) Context() SpanContext {
+	if s == nil {
+		return SpanContext{}
+	}
+	s.mu.Lock()
+	sc := SpanContext{traceID: s.traceID, spanID: s.spanID, baggage: s.baggage, span: s}
+	s.mu.Unlock()
+	ts := s.trace
+	ts.mu.Lock()
+	sc.priority, sc.hasPriority = ts.priority, ts.hasPriority
+	sc.origin, sc.tags = ts.origin, ts.tags
+	ts.mu.Unlock()
+	return sc
+}
+
+// TraceID returns the span's trace id.
+func (s *Span) TraceID() TraceID {
+	if s == nil {
+		return TraceID{}
+	}
+	return s.traceID // never written after newSpan
+}
+
+// SpanID returns the span's id.
+func (s *Span) SpanID() uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.spanID // never written after newSpan
+}
+
+// Keep marks the trace for keeping (PriorityUserKeep), a decision no
+// sampler overrides.
+func (s *Span) Keep() {
+	if s != nil {
+		s.trace.setPriority(PriorityUserKeep, MechanismManual)
+	}
+}
+
+// Drop marks the trace for dropping (PriorityUserReject), a decision no
+// sampler overrides.
+func (s *Span) Drop() {
+	if s != nil {
+		s.trace.setPriority(PriorityUserReject, MechanismManual)
+	}
+}
+
+// Finish ends the span. The first call freezes it and hands its Snapshot to
+// the export pipeline; later calls, and every setter after it, do nothing.
+func (s *Span) Finish(opts ...FinishOption) {
+	if s == nil {
+		return
+	}
+	var cfg finishConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	s.finish(cfg, 2)
+}
+
+// finish is Finish with its options applied; skip counts the tracer's frames
+// above it, for the error stack.
+func (s *Span) finish(cfg finishConfig, skip int) {
+	// Take the end time before anything else, so options and locks do not
+	// lengthen the span.
+	var d time.Duration
+	if cfg.end.IsZero() {
+		d = time.Since(s.start)
+	} else {
+		d = cfg.end.Sub(s.start)
+	}
+	s.mu.Lock()
+	if s.finished {
+		s.mu.Unlock()
+		return
+	}
+	if cfg.err != nil {
+		depth := s.tracer.cfg.stackDepth
+		if cfg.stackSet {
+			depth = cfg.stackDepth
+		}
+		s.setErrorLocked(cfg.err, depth, skip+cfg.stackSkip)
+	}
+	s.duration = max(d, 0)
+	s.finished = true
+	s.mu.Unlock()
+	s.tracer.stats.finished.add(s.spanID)
+	s.trace.finish(s)
+}
+
+// String describes the span for debugging.
+func (s *Span) String() string {
+	if s == nil {
+		return "<nil span>"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("span %q trace=%s id=%d parent=%d", s.name, s.traceID, s.spanID, s.parentID)
+}
+
+// errNilFunc is returned by Do when it is given no function.
+var errNilFunc = errors.New("trace: Do called with a nil function")

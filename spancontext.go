@@ -1,0 +1,231 @@
+package trace
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"iter"
+)
+
+// TraceID is a 128-bit trace identifier. Datadog's 64-bit systems see only
+// its lower half; the upper half travels as the propagated tag _dd.p.tid.
+type TraceID [16]byte
+
+// NewTraceID returns the TraceID with the given upper and lower halves.
+func NewTraceID(upper, lower uint64) TraceID {
+	var t TraceID
+	binary.BigEndian.PutUint64(t[:8], upper)
+	binary.BigEndian.PutUint64(t[8:], lower)
+	return t
+}
+
+// ParseTraceID parses 32 hexadecimal digits (either case), or 16 for a
+// 64-bit id whose upper half is zero. The all-zero id is rejected.
+func ParseTraceID(s string) (TraceID, error) {
+	var t TraceID
+	var err error
+	switch len(s) {
+	case 32:
+		_, err = hex.Decode(t[:], []byte(s))
+	case 16:
+		_, err = hex.Decode(t[8:], []byte(s))
+	default:
+		return TraceID{}, errors.New("trace: a trace id has 16 or 32 hex digits")
+	}
+	if err != nil {
+		return TraceID{}, errors.New("trace: a trace id is hexadecimal")
+	}
+	if t.IsZero() {
+		return TraceID{}, errors.New("trace: the trace id is zero")
+	}
+	return t, nil
+}
+
+// Upper returns the upper 64 bits.
+func (t TraceID) Upper() uint64 { return binary.BigEndian.Uint64(t[:8]) }
+
+// Lower returns the lower 64 bits: what Datadog's 64-bit fields carry.
+func (t TraceID) Lower() uint64 { return binary.BigEndian.Uint64(t[8:]) }
+
+// IsZero reports whether t is the invalid all-zero id.
+func (t TraceID) IsZero() bool { return t == TraceID{} }
+
+// String returns the id as 32 lowercase hexadecimal digits.
+func (t TraceID) String() string { return hex.EncodeToString(t[:]) }
+
+// SpanContext is the part of a span that crosses process boundaries: the
+// ids, the sampling decision, the origin, the propagated trace tags and the
+// baggage. It is an immutable value; the zero SpanContext is invalid.
+type SpanContext struct {
+	traceID     TraceID
+	spanID      uint64
+	priority    Priority
+	hasPriority bool
+	remote      bool
+	origin      string
+	tags        []kv // propagated trace tags (_dd.p.*), shared and never written
+	baggage     []kv // shared and never written
+
+	// span is the live span this context was taken from, when it is local:
+	// starting a child of it joins that span's in-process trace.
+	span *Span
+}
+
+type kv struct{ k, v string }
+
+// SpanContextConfig holds the fields of a SpanContext made by hand, usually
+// by a custom propagator.
+type SpanContextConfig struct {
+	TraceID     TraceID
+	SpanID      uint64
+	Priority    Priority
+	HasPriority bool // whether Priority was decided upstream
+	Origin      string
+	Tags        map[string]string // propagated trace tags, such as _dd.p.dm
+	Baggage     map[string]string
+	Remote      bool // whether the context came from another process
+}
+
+// NewSpanContext returns a SpanContext built from cfg.
+func NewSpanContext(cfg SpanContextConfig) SpanContext {
+	sc := SpanContext{
+		traceID:     cfg.TraceID,
+		spanID:      cfg.SpanID,
+		priority:    cfg.Priority,
+		hasPriority: cfg.HasPriority,
+		origin:      cfg.Origin,
+		remote:      cfg.Remote,
+	}
+	for k, v := range cfg.Tags {
+		sc.tags = append(sc.tags, kv{k, v})
+	}
+	for k, v := range cfg.Baggage {
+		sc.baggage = append(sc.baggage, kv{k, v})
+	}
+	return sc
+}
+
+// IsValid reports whether both ids are non-zero.
+func (sc SpanContext) IsValid() bool { return !sc.traceID.IsZero() && sc.spanID != 0 }
+
+// IsRemote reports whether the context was extracted from another process.
+func (sc SpanContext) IsRemote() bool { return sc.remote }
+
+// TraceID returns the 128-bit trace id.
+func (sc SpanContext) TraceID() TraceID { return sc.traceID }
+
+// SpanID returns the span id.
+func (sc SpanContext) SpanID() uint64 { return sc.spanID }
+
+// Priority returns the trace's sampling priority, and false if none was
+// decided yet.
+func (sc SpanContext) Priority() (Priority, bool) { return sc.priority, sc.hasPriority }
+
+// Origin returns where the trace began when it was not in a traced service
+// (for example "synthetics"), or "".
+func (sc SpanContext) Origin() string { return sc.origin }
+
+// Tags returns the propagated trace tags (Datadog's _dd.p.*).
+func (sc SpanContext) Tags() iter.Seq2[string, string] { return seqKV(sc.tags) }
+
+// Tag returns the propagated trace tag key.
+func (sc SpanContext) Tag(key string) (string, bool) { return lookupKV(sc.tags, key) }
+
+// Baggage returns the baggage items.
+func (sc SpanContext) Baggage() iter.Seq2[string, string] { return seqKV(sc.baggage) }
+
+// BaggageItem returns the baggage item key.
+func (sc SpanContext) BaggageItem(key string) (string, bool) { return lookupKV(sc.baggage, key) }
+
+func seqKV(s []kv) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, e := range s {
+			if !yield(e.k, e.v) {
+				return
+			}
+		}
+	}
+}
+
+func lookupKV(s []kv, key string) (string, bool) {
+	for _, e := range s {
+		if e.k == key {
+			return e.v, true
+		}
+	}
+	return "", false
+}
+
+// withKV returns a copy of s with key set to v (or removed when del is
+// true). s itself is never written, so contexts that share it stay intact.
+func withKV(s []kv, key, v string, del bool) []kv {
+	out := make([]kv, 0, len(s)+1)
+	for _, e := range s {
+		if e.k != key {
+			out = append(out, e)
+		}
+	}
+	if !del {
+		out = append(out, kv{key, v})
+	}
+	return out
+}
+
+// ctxKey is the context key under which the active span (*Span) or a remote
+// parent (SpanContext) travels. One key for both, so the innermost wins.
+type ctxKey struct{}
+
+// ContextWithSpan returns a copy of ctx that carries span as the active span.
+// A nil span returns ctx unchanged.
+func ContextWithSpan(ctx context.Context, span *Span) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if span == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, ctxKey{}, span)
+}
+
+// ContextWithSpanContext returns a copy of ctx that carries sc as the parent
+// of the next span started from it: this is how an extracted remote context
+// continues a trace. An invalid sc returns ctx unchanged.
+func ContextWithSpanContext(ctx context.Context, sc SpanContext) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !sc.IsValid() {
+		return ctx
+	}
+	return context.WithValue(ctx, ctxKey{}, sc)
+}
+
+// SpanFromContext returns the active span in ctx, or nil. A nil *Span is
+// safe to use: every method does nothing.
+func SpanFromContext(ctx context.Context) *Span {
+	if ctx == nil {
+		return nil
+	}
+	if c, ok := ctx.(*spanCtx); ok {
+		return c.span
+	}
+	s, _ := ctx.Value(ctxKey{}).(*Span)
+	return s
+}
+
+// SpanContextFromContext returns the context of the active span in ctx, or
+// the remote parent stored by ContextWithSpanContext; the zero SpanContext
+// when there is neither.
+func SpanContextFromContext(ctx context.Context) SpanContext {
+	if ctx == nil {
+		return SpanContext{}
+	}
+	switch v := ctx.Value(ctxKey{}).(type) {
+	case *Span:
+		return v.Context()
+	case SpanContext:
+		return v
+	}
+	return SpanContext{}
+}

@@ -1,0 +1,242 @@
+package trace
+
+import (
+	"fmt"
+	"iter"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// inlineTags is how many tags a span stores without allocating. Five user
+// tags plus env and version cover most spans, as slog.Record's five inline
+// attributes cover most log lines.
+const inlineTags = 8
+
+// indexAt is the tag count from which a map indexes keys, so that a span
+// given thousands of tags does not pay a linear search for each.
+const indexAt = 16
+
+type tag struct {
+	key string
+	val Value
+}
+
+// tagSet is a span's tags: the first few inline, the rest in a slice. Keys
+// are unique; setting a key again replaces its value, whatever its kind.
+type tagSet struct {
+	n      int
+	inline [inlineTags]tag
+	more   []tag
+	index  map[string]int
+}
+
+func (ts *tagSet) at(i int) *tag {
+	if i < inlineTags {
+		return &ts.inline[i]
+	}
+	return &ts.more[i-inlineTags]
+}
+
+func (ts *tagSet) find(key string) int {
+	if ts.index != nil {
+		if i, ok := ts.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := 0; i < ts.n; i++ {
+		if ts.at(i).key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// set stores key=v and returns the change in the span's size estimate, and
+// false if the set was full and key was new.
+func (ts *tagSet) set(key string, v Value, max int) (grew int, ok bool) {
+	if i := ts.find(key); i >= 0 {
+		t := ts.at(i)
+		grew = len(v.str) - len(t.val.str)
+		t.val = v
+		return grew, true
+	}
+	if ts.n >= max {
+		return 0, false
+	}
+	ts.add(key, v)
+	return len(key) + len(v.str) + int(unsafe.Sizeof(tag{})), true
+}
+
+// add appends a tag whose key is known to be absent.
+func (ts *tagSet) add(key string, v Value) {
+	if ts.n < inlineTags {
+		ts.inline[ts.n] = tag{key, v}
+	} else {
+		ts.more = append(ts.more, tag{key, v})
+	}
+	if ts.index != nil {
+		ts.index[key] = ts.n
+	} else if ts.n+1 == indexAt {
+		ts.index = make(map[string]int, 2*indexAt)
+		for i := 0; i <= ts.n; i++ {
+			ts.index[ts.at(i).key] = i
+		}
+	}
+	ts.n++
+}
+
+// remove deletes key, keeping the order of the others.
+func (ts *tagSet) remove(key string) (shrank int) {
+	i := ts.find(key)
+	if i < 0 {
+		return 0
+	}
+	shrank = len(key) + len(ts.at(i).val.str) + int(unsafe.Sizeof(tag{}))
+	for j := i; j < ts.n-1; j++ {
+		*ts.at(j) = *ts.at(j + 1)
+	}
+	*ts.at(ts.n - 1) = tag{}
+	if ts.n > inlineTags {
+		ts.more = ts.more[:len(ts.more)-1]
+	}
+	ts.n--
+	if ts.index != nil {
+		delete(ts.index, key)
+		for j := i; j < ts.n; j++ {
+			ts.index[ts.at(j).key] = j
+		}
+	}
+	return shrank
+}
+
+func (ts *tagSet) get(key string) (Value, bool) {
+	if i := ts.find(key); i >= 0 {
+		return ts.at(i).val, true
+	}
+	return Value{}, false
+}
+
+func (ts *tagSet) all() iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		for i := 0; i < ts.n; i++ {
+			t := ts.at(i)
+			if !yield(t.key, t.val) {
+				return
+			}
+		}
+	}
+}
+
+// maxExactInt is 2^53: integers beyond it lose precision as float64, so
+// they travel as decimal strings, as in dd-trace-go.
+const maxExactInt = 1 << 53
+
+// toValue converts a tag value with dd-trace-go's routing: numbers become
+// numbers, except integers beyond ±2^53; bools become "true"/"false";
+// []byte, fmt.Stringer and error become their text; anything else is
+// formatted with fmt.Sprint. A String or Error method that panics yields a
+// text describing the panic instead of crashing the caller.
+func toValue(v any) Value {
+	switch v := v.(type) {
+	case string:
+		return Value{str: v}
+	case float64:
+		return Value{num: v, kind: KindNumber}
+	case int:
+		return intValue(int64(v))
+	case int64:
+		return intValue(v)
+	case int32:
+		return Value{num: float64(v), kind: KindNumber}
+	case int16:
+		return Value{num: float64(v), kind: KindNumber}
+	case int8:
+		return Value{num: float64(v), kind: KindNumber}
+	case uint:
+		return uintValue(uint64(v))
+	case uint64:
+		return uintValue(v)
+	case uint32:
+		return Value{num: float64(v), kind: KindNumber}
+	case uint16:
+		return Value{num: float64(v), kind: KindNumber}
+	case uint8:
+		return Value{num: float64(v), kind: KindNumber}
+	case float32:
+		return Value{num: float64(v), kind: KindNumber}
+	case bool:
+		if v {
+			return Value{str: "true"}
+		}
+		return Value{str: "false"}
+	case []byte:
+		return Value{str: string(v)}
+	case Value:
+		return v
+	case nil:
+		return Value{str: "<nil>"}
+	}
+	return Value{str: textOf(v)}
+}
+
+func intValue(v int64) Value {
+	if v > maxExactInt || v < -maxExactInt {
+		return Value{str: strconv.FormatInt(v, 10)}
+	}
+	return Value{num: float64(v), kind: KindNumber}
+}
+
+func uintValue(v uint64) Value {
+	if v > maxExactInt {
+		return Value{str: strconv.FormatUint(v, 10)}
+	}
+	return Value{num: float64(v), kind: KindNumber}
+}
+
+// textOf formats v, recovering from a panicking String or Error method.
+func textOf(v any) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("%%!v(PANIC=%v)", r)
+		}
+	}()
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// clean makes s safe to store: valid UTF-8 (invalid bytes become U+FFFD)
+// and at most max bytes, cut at a rune boundary.
+func clean(s string, max int) (out string, truncated bool) {
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s, truncated = s[:cut], true
+	}
+	if !utf8.ValidString(s) {
+		s = toValidUTF8(s)
+	}
+	return s, truncated
+}
+
+func toValidUTF8(s string) string {
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}

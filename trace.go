@@ -1,0 +1,195 @@
+package trace
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Tracer starts spans and exports them. Create one with New, make it the
+// default with SetDefault, and call Shutdown before the program exits. A
+// Tracer is safe for concurrent use.
+type Tracer struct {
+	cfg   config
+	noop  bool
+	stats stats
+	pipe  *pipeline
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// New returns a Tracer configured by opts and starts its export pipeline.
+// Without WithExporter, finished traces are discarded.
+func New(opts ...Option) *Tracer {
+	t := &Tracer{cfg: newConfig(opts)}
+	t.pipe = newPipeline(t)
+	return t
+}
+
+// noopTracer is what Default returns until SetDefault: it starts no spans,
+// allocates nothing, and returns contexts unchanged.
+var noopTracer = &Tracer{noop: true}
+
+var defaultTracer atomic.Pointer[Tracer]
+
+// Default returns the tracer set by SetDefault, or a no-op tracer that
+// records nothing and costs almost nothing.
+func Default() *Tracer {
+	if t := defaultTracer.Load(); t != nil {
+		return t
+	}
+	return noopTracer
+}
+
+// SetDefault makes t the tracer used by the package-level Start and Do. A
+// nil t restores the no-op tracer. It does not shut down the previous one.
+func SetDefault(t *Tracer) { defaultTracer.Store(t) }
+
+// Enabled reports whether t records spans: false for the no-op tracer.
+func (t *Tracer) Enabled() bool { return t != nil && !t.noop }
+
+// Service returns the tracer's service name.
+func (t *Tracer) Service() string {
+	if t == nil {
+		return ""
+	}
+	return t.cfg.service
+}
+
+// Start starts a span named name and returns a context carrying it. The
+// parent is, in order: the SpanContext given by ChildOf; the span carried by
+// ctx; a remote parent stored in ctx by ContextWithSpanContext or Extract;
+// otherwise the span starts a new trace. A nil ctx means
+// context.Background().
+//
+// The span belongs to the tracer of the span in ctx if there is one, so a
+// library calling Start joins its caller's trace and tracer; otherwise to
+// Default().
+//
+// The caller must call Finish on the span. Start costs one allocation: the
+// returned context lives inside the span (see BenchmarkStartFinish).
+func Start(ctx context.Context, name string, opts ...SpanOption) (context.Context, *Span) {
+	return Default().start(ctx, name, opts, true)
+}
+
+// Start starts a span with t, as the package-level Start does, except that
+// the span always belongs to t.
+func (t *Tracer) Start(ctx context.Context, name string, opts ...SpanOption) (context.Context, *Span) {
+	return t.start(ctx, name, opts, false)
+}
+
+func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inherit bool) (context.Context, *Span) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var cfg spanConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	parent := cfg.parent
+	if !cfg.hasParent || inherit {
+		var fromCtx SpanContext
+		var found any
+		if c, ok := ctx.(*spanCtx); ok {
+			found = c.span // the common case, without an interface call
+		} else {
+			found = ctx.Value(ctxKey{})
+		}
+		switch v := found.(type) {
+		case *Span:
+			fromCtx = SpanContext{span: v}
+			if inherit {
+				t = v.tracer
+			}
+		case SpanContext:
+			fromCtx = v
+		}
+		if !cfg.hasParent {
+			parent = fromCtx
+		}
+	}
+	if t == nil || t.noop {
+		return ctx, nil
+	}
+	s := t.newSpan(name, parent, &cfg)
+	s.ctx = spanCtx{Context: ctx, span: s}
+	return &s.ctx, s
+}
+
+// Do runs fn inside a span named name and returns fn's error. The span is
+// the parent of everything fn starts with the context it is given. An error
+// fn returns is recorded on the span. If fn panics, the panic value and its
+// stack are recorded, the span is finished, and the panic continues
+// unchanged. The span is finished however fn ends, runtime.Goexit included.
+//
+// Do costs what Start and Finish cost plus one closure call; like
+// runtime/trace.WithRegion, it is the easy path and seldom the bottleneck.
+func Do(ctx context.Context, name string, fn func(context.Context) error, opts ...SpanOption) error {
+	return do(Default(), true, ctx, name, fn, opts)
+}
+
+// Do is the package-level Do with t's spans.
+func (t *Tracer) Do(ctx context.Context, name string, fn func(context.Context) error, opts ...SpanOption) error {
+	return do(t, false, ctx, name, fn, opts)
+}
+
+func do(t *Tracer, inherit bool, ctx context.Context, name string, fn func(context.Context) error, opts []SpanOption) (err error) {
+	if fn == nil {
+		return errNilFunc
+	}
+	ctx, span := t.start(ctx, name, opts, inherit)
+	if span == nil {
+		return fn(ctx)
+	}
+	returned := false
+	defer func() {
+		if returned {
+			span.finish(finishConfig{err: err}, 4)
+			return
+		}
+		r := recover()
+		if r != nil {
+			span.recordPanic(r, stack(2, span.tracer.cfg.stackDepth))
+		}
+		span.Finish()
+		if r != nil {
+			panic(r)
+		}
+	}()
+	err = fn(ctx)
+	returned = true
+	return err
+}
+
+// Flush exports every chunk already queued and waits until the exporter has
+// taken it, or until ctx is done. Spans of traces still running stay where
+// they are.
+func (t *Tracer) Flush(ctx context.Context) error {
+	if !t.Enabled() {
+		return nil
+	}
+	return t.pipe.flush(ctx)
+}
+
+// Shutdown stops the tracer: it exports every finished span already queued,
+// waits for the exporter within ctx's deadline, shuts the exporter down and
+// stops the tracer's goroutines. Spans that finish afterwards are dropped and
+// counted. Later calls return the first call's result.
+func (t *Tracer) Shutdown(ctx context.Context) error {
+	if !t.Enabled() {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	t.shutdownOnce.Do(func() {
+		t.shutdownErr = t.pipe.shutdown(ctx)
+		if err := t.cfg.exporter.Shutdown(ctx); err != nil && t.shutdownErr == nil {
+			t.shutdownErr = err
+		}
+	})
+	return t.shutdownErr
+}
