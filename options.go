@@ -10,12 +10,6 @@ import (
 // Option configures a Tracer; see New.
 type Option func(*config)
 
-// SpanOption configures a span when it starts; see Start and Do.
-type SpanOption func(*spanConfig)
-
-// FinishOption configures how a span finishes; see Span.Finish.
-type FinishOption func(*finishConfig)
-
 // Limits bounds what one span may hold. A zero field means its default.
 type Limits struct {
 	// Tags is the most tags a span keeps; later new keys are dropped and
@@ -219,69 +213,95 @@ func WithLimits(l Limits) Option {
 	}
 }
 
+// spanConfig is what SpanOptions set. Tag options are not collected here:
+// newSpan applies them straight onto the span.
 type spanConfig struct {
 	resource, spanType, service string
 	start                       time.Time
 	parent                      SpanContext
 	hasParent                   bool
 	spanID                      uint64
-	tags                        []tagArg
 }
 
-type tagArg struct {
-	key string
-	val any
+type spanOptKind uint8
+
+const (
+	optNone spanOptKind = iota
+	optResource
+	optType
+	optService
+	optTag
+	optTags
+	optStart
+	optChildOf
+	optSpanID
+)
+
+// SpanOption configures a span when it starts; see Start and Do. It is a
+// small value rather than a function, so that applying options inside
+// Start allocates nothing: a function would take a pointer to the
+// configuration, which escape analysis must then assume escapes.
+type SpanOption struct {
+	kind spanOptKind
+	str  string
+	num  uint64
+	time time.Time
+	val  any
 }
 
-// Resource sets what the span acts on: an endpoint, a query, a job name.
-// Datadog groups spans by it. Default: the span's name.
-func Resource(resource string) SpanOption {
-	return func(c *spanConfig) { c.resource = resource }
-}
-
-// Type sets the span's type: "web", "http", "sql", "cache", "custom"...
-func Type(spanType string) SpanOption {
-	return func(c *spanConfig) { c.spanType = spanType }
-}
-
-// Service sets the span's service instead of its parent's or the tracer's.
-func Service(name string) SpanOption {
-	return func(c *spanConfig) { c.service = name }
-}
-
-// Tag sets a tag when the span starts, so the sampler can see it.
-func Tag(key string, value any) SpanOption {
-	return func(c *spanConfig) { c.tags = append(c.tags, tagArg{key, value}) }
-}
-
-// Tags sets several tags when the span starts.
-func Tags(tags map[string]any) SpanOption {
-	return func(c *spanConfig) {
-		for k, v := range tags {
-			c.tags = append(c.tags, tagArg{k, v})
+func (c *spanConfig) apply(opts []SpanOption) {
+	for i := range opts {
+		o := &opts[i]
+		switch o.kind {
+		case optResource:
+			c.resource = o.str
+		case optType:
+			c.spanType = o.str
+		case optService:
+			c.service = o.str
+		case optStart:
+			c.start = o.time
+		case optSpanID:
+			c.spanID = o.num
+		case optChildOf:
+			c.parent, _ = o.val.(SpanContext)
+			c.hasParent = true
 		}
 	}
 }
 
-// StartTime sets when the span started, for spans recorded after the fact.
-func StartTime(t time.Time) SpanOption {
-	return func(c *spanConfig) { c.start = t }
+// Resource sets what the span acts on: an endpoint, a query, a job name.
+// Datadog groups spans by it. Default: the span's name.
+func Resource(resource string) SpanOption { return SpanOption{kind: optResource, str: resource} }
+
+// Type sets the span's type: "web", "http", "sql", "cache", "custom"...
+func Type(spanType string) SpanOption { return SpanOption{kind: optType, str: spanType} }
+
+// Service sets the span's service instead of its parent's or the tracer's.
+func Service(name string) SpanOption { return SpanOption{kind: optService, str: name} }
+
+// Tag sets a tag when the span starts, so the sampler can see it. Values
+// are converted as Span.SetTag converts them.
+func Tag(key string, value any) SpanOption {
+	return SpanOption{kind: optTag, str: key, val: value}
 }
+
+// Tags sets several tags when the span starts, in key order.
+func Tags(tags map[string]any) SpanOption { return SpanOption{kind: optTags, val: tags} }
+
+// StartTime sets when the span started, for spans recorded after the fact.
+func StartTime(t time.Time) SpanOption { return SpanOption{kind: optStart, time: t} }
 
 // ChildOf makes the span a child of parent, whatever span the context
 // carries: an explicit parent always wins (unlike dd-trace-go, where the
 // context's span silently overrides it). The zero SpanContext makes the span
 // a new root.
-func ChildOf(parent SpanContext) SpanOption {
-	return func(c *spanConfig) { c.parent, c.hasParent = parent, true }
-}
+func ChildOf(parent SpanContext) SpanOption { return SpanOption{kind: optChildOf, val: parent} }
 
 // WithSpanID sets the span's id instead of a random one. On a span that
 // starts a new trace it also becomes the lower half of the trace id, as in
 // dd-trace-go. Zero means random.
-func WithSpanID(id uint64) SpanOption {
-	return func(c *spanConfig) { c.spanID = id }
-}
+func WithSpanID(id uint64) SpanOption { return SpanOption{kind: optSpanID, num: id} }
 
 type finishConfig struct {
 	end        time.Time
@@ -291,26 +311,50 @@ type finishConfig struct {
 	stackSkip  int
 }
 
+type finishOptKind uint8
+
+const (
+	optFinishNone finishOptKind = iota
+	optError
+	optFinishTime
+	optStack
+)
+
+// FinishOption configures how a span finishes; see Span.Finish. Like
+// SpanOption, it is a value so that Finish allocates nothing.
+type FinishOption struct {
+	kind         finishOptKind
+	err          error
+	time         time.Time
+	depth, skips int
+}
+
+func (c *finishConfig) apply(opts []FinishOption) {
+	for i := range opts {
+		o := &opts[i]
+		switch o.kind {
+		case optError:
+			c.err = o.err
+		case optFinishTime:
+			c.end = o.time
+		case optStack:
+			c.stackSet, c.stackDepth, c.stackSkip = true, o.depth, o.skips
+		}
+	}
+}
+
 // WithError records err on the span as it finishes, as Span.SetError does;
 // nil records nothing.
-func WithError(err error) FinishOption {
-	return func(c *finishConfig) { c.err = err }
-}
+func WithError(err error) FinishOption { return FinishOption{kind: optError, err: err} }
 
 // FinishTime sets when the span ended instead of now.
-func FinishTime(t time.Time) FinishOption {
-	return func(c *finishConfig) { c.end = t }
-}
+func FinishTime(t time.Time) FinishOption { return FinishOption{kind: optFinishTime, time: t} }
 
 // NoStack leaves the stack out of an error recorded by WithError.
-func NoStack() FinishOption {
-	return func(c *finishConfig) { c.stackSet, c.stackDepth = true, 0 }
-}
+func NoStack() FinishOption { return FinishOption{kind: optStack} }
 
 // StackDepth keeps at most frames frames of the stack of an error recorded
 // by WithError, leaving out the skip innermost ones.
 func StackDepth(frames, skip int) FinishOption {
-	return func(c *finishConfig) {
-		c.stackSet, c.stackDepth, c.stackSkip = true, max(frames, 0), max(skip, 0)
-	}
+	return FinishOption{kind: optStack, depth: max(frames, 0), skips: max(skip, 0)}
 }

@@ -169,7 +169,7 @@ type Chunk struct {
 	priority    Priority
 	hasPriority bool
 	origin      string
-	tags        []kv
+	tags        kvs
 }
 
 // Len returns the number of spans.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 	"unsafe"
@@ -60,11 +62,8 @@ type Span struct {
 	localRoot                         bool
 	size                              int // estimated bytes held, for the queue's budget
 	tags                              tagSet
-	baggage                           []kv // copy on write: contexts may share it
+	baggage                           kvs
 
-	// own is the trace state when this span is a local root. Embedding it
-	// saves the root one allocation; children point at their root's.
-	own traceState
 
 	// ctx is the context Start returns: the caller's context with this span
 	// attached. Living inside the span, it saves the allocation that
@@ -93,12 +92,28 @@ func (c *spanCtx) String() string {
 	return fmt.Sprintf("%v.WithSpan(%s)", c.Context, c.span.name)
 }
 
+// rootSpan is a local root: the span and its trace's state in one
+// allocation. Children point at their root's state and stay smaller.
+type rootSpan struct {
+	Span
+	ts traceState
+}
+
 // spanOverhead is what a span costs in memory before its strings.
-const spanOverhead = int(unsafe.Sizeof(Span{}))
+const spanOverhead = int(unsafe.Sizeof(rootSpan{}))
 
 // newSpan builds a span under parent (which may be the zero SpanContext).
-func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig) *Span {
-	s := &Span{tracer: t, name: name, resource: name}
+// Its Tag and Tags options are applied here, straight onto the span.
+func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts []SpanOption) *Span {
+	var s *Span
+	if parent.span != nil {
+		s = &Span{}
+	} else {
+		r := &rootSpan{}
+		s = &r.Span
+		s.trace = &r.ts
+	}
+	s.tracer, s.name, s.resource = t, name, name
 	if cfg.start.IsZero() {
 		s.start = time.Now()
 	} else {
@@ -122,15 +137,15 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig) *Span
 		s.trace.mu.Unlock()
 	} else {
 		s.localRoot = true
-		s.trace = &s.own
-		s.own.open = 1
+		ts := s.trace
+		ts.open = 1
 		s.service = t.cfg.service
 		if parent.IsValid() {
 			s.traceID, s.parentID = parent.traceID, parent.spanID
 			s.baggage = parent.baggage
-			s.own.origin, s.own.tags = parent.origin, parent.tags
+			ts.origin, ts.tags = parent.origin, parent.tags
 			if parent.hasPriority {
-				s.own.priority, s.own.hasPriority = parent.priority, true
+				ts.priority, ts.hasPriority = parent.priority, true
 			}
 		} else {
 			s.traceID = NewTraceID(id.TraceHigh(s.start), s.spanID)
@@ -154,10 +169,18 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig) *Span
 	if t.cfg.version != "" && s.service == t.cfg.service {
 		s.setValueLocked("version", StringValue(t.cfg.version))
 	}
-	for _, kv := range cfg.tags {
-		s.setTagLocked(kv.key, toValue(kv.val), kv.val)
+	for i := range opts {
+		switch o := &opts[i]; o.kind {
+		case optTag:
+			s.setTagLocked(o.str, toValue(o.val), o.val)
+		case optTags:
+			m, _ := o.val.(map[string]any)
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				s.setTagLocked(k, toValue(m[k]), m[k])
+			}
+		}
 	}
-	if s.localRoot && !s.own.hasPriority {
+	if s.localRoot && !s.trace.hasPriority {
 		d := t.cfg.sampler.Sample(SamplingParams{
 			TraceID: s.traceID, Name: s.name, Service: s.service,
 			Resource: s.resource, Type: s.spanType, span: s,
@@ -179,7 +202,7 @@ func (s *Span) applyDecisionLocked(d Decision) {
 	if d.Limited {
 		s.setValueLocked("_dd.limit_psr", NumberValue(d.LimitRate))
 	}
-	s.own.setPriority(d.Priority, d.Mechanism)
+	s.trace.setPriority(d.Priority, d.Mechanism)
 }
 
 // SetTag sets the tag key to value, replacing any value it had.
@@ -440,11 +463,7 @@ func (s *Span) Finish(opts ...FinishOption) {
 		return
 	}
 	var cfg finishConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
+	cfg.apply(opts)
 	s.finish(cfg, 2)
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"iter"
+	"maps"
+	"slices"
 )
 
 // TraceID is a 128-bit trace identifier. Datadog's 64-bit systems see only
@@ -64,8 +66,8 @@ type SpanContext struct {
 	hasPriority bool
 	remote      bool
 	origin      string
-	tags        []kv // propagated trace tags (_dd.p.*), shared and never written
-	baggage     []kv // shared and never written
+	tags        kvs // propagated trace tags (_dd.p.*)
+	baggage     kvs
 
 	// span is the live span this context was taken from, when it is local:
 	// starting a child of it joins that span's in-process trace.
@@ -73,6 +75,11 @@ type SpanContext struct {
 }
 
 type kv struct{ k, v string }
+
+// kvs is an immutable list of pairs, shared by every context and span that
+// carries it and replaced, never written, when it changes. A pointer keeps
+// the structs that hold one small; nil is the empty list.
+type kvs = *[]kv
 
 // SpanContextConfig holds the fields of a SpanContext made by hand, usually
 // by a custom propagator.
@@ -97,12 +104,7 @@ func NewSpanContext(cfg SpanContextConfig) SpanContext {
 		origin:      cfg.Origin,
 		remote:      cfg.Remote,
 	}
-	for k, v := range cfg.Tags {
-		sc.tags = append(sc.tags, kv{k, v})
-	}
-	for k, v := range cfg.Baggage {
-		sc.baggage = append(sc.baggage, kv{k, v})
-	}
+	sc.tags, sc.baggage = kvsOf(cfg.Tags), kvsOf(cfg.Baggage)
 	return sc
 }
 
@@ -138,9 +140,24 @@ func (sc SpanContext) Baggage() iter.Seq2[string, string] { return seqKV(sc.bagg
 // BaggageItem returns the baggage item key.
 func (sc SpanContext) BaggageItem(key string) (string, bool) { return lookupKV(sc.baggage, key) }
 
-func seqKV(s []kv) iter.Seq2[string, string] {
+// kvsOf returns the pairs of m sorted by key, or nil if m is empty.
+func kvsOf(m map[string]string) kvs {
+	if len(m) == 0 {
+		return nil
+	}
+	s := make([]kv, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		s = append(s, kv{k, m[k]})
+	}
+	return &s
+}
+
+func seqKV(s kvs) iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for _, e := range s {
+		if s == nil {
+			return
+		}
+		for _, e := range *s {
 			if !yield(e.k, e.v) {
 				return
 			}
@@ -148,8 +165,11 @@ func seqKV(s []kv) iter.Seq2[string, string] {
 	}
 }
 
-func lookupKV(s []kv, key string) (string, bool) {
-	for _, e := range s {
+func lookupKV(s kvs, key string) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	for _, e := range *s {
 		if e.k == key {
 			return e.v, true
 		}
@@ -159,9 +179,13 @@ func lookupKV(s []kv, key string) (string, bool) {
 
 // withKV returns a copy of s with key set to v (or removed when del is
 // true). s itself is never written, so contexts that share it stay intact.
-func withKV(s []kv, key, v string, del bool) []kv {
-	out := make([]kv, 0, len(s)+1)
-	for _, e := range s {
+func withKV(s kvs, key, v string, del bool) kvs {
+	var old []kv
+	if s != nil {
+		old = *s
+	}
+	out := make([]kv, 0, len(old)+1)
+	for _, e := range old {
 		if e.k != key {
 			out = append(out, e)
 		}
@@ -169,7 +193,10 @@ func withKV(s []kv, key, v string, del bool) []kv {
 	if !del {
 		out = append(out, kv{key, v})
 	}
-	return out
+	if len(out) == 0 {
+		return nil
+	}
+	return &out
 }
 
 // ctxKey is the context key under which the active span (*Span) or a remote

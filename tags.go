@@ -8,10 +8,10 @@ import (
 	"unsafe"
 )
 
-// inlineTags is how many tags a span stores without allocating. Five user
-// tags plus env and version cover most spans, as slog.Record's five inline
-// attributes cover most log lines.
-const inlineTags = 8
+// inlineTags is how many tags a span stores without allocating, as
+// slog.Record keeps five attributes inline. More would push the span into a
+// larger allocation size class for every span.
+const inlineTags = 5
 
 // indexAt is the tag count from which a map indexes keys, so that a span
 // given thousands of tags does not pay a linear search for each.
@@ -27,20 +27,26 @@ type tag struct {
 type tagSet struct {
 	n      int
 	inline [inlineTags]tag
-	more   []tag
-	index  map[string]int
+	over   *tagOverflow // nil until the inline slots are full
+}
+
+// tagOverflow holds what does not fit inline, apart so that the common span
+// does not carry its size.
+type tagOverflow struct {
+	more  []tag
+	index map[string]int // from indexAt tags on
 }
 
 func (ts *tagSet) at(i int) *tag {
 	if i < inlineTags {
 		return &ts.inline[i]
 	}
-	return &ts.more[i-inlineTags]
+	return &ts.over.more[i-inlineTags]
 }
 
 func (ts *tagSet) find(key string) int {
-	if ts.index != nil {
-		if i, ok := ts.index[key]; ok {
+	if ts.over != nil && ts.over.index != nil {
+		if i, ok := ts.over.index[key]; ok {
 			return i
 		}
 		return -1
@@ -74,14 +80,19 @@ func (ts *tagSet) add(key string, v Value) {
 	if ts.n < inlineTags {
 		ts.inline[ts.n] = tag{key, v}
 	} else {
-		ts.more = append(ts.more, tag{key, v})
+		if ts.over == nil {
+			ts.over = &tagOverflow{more: make([]tag, 0, inlineTags)}
+		}
+		ts.over.more = append(ts.over.more, tag{key, v})
 	}
-	if ts.index != nil {
-		ts.index[key] = ts.n
-	} else if ts.n+1 == indexAt {
-		ts.index = make(map[string]int, 2*indexAt)
+	switch {
+	case ts.over == nil:
+	case ts.over.index != nil:
+		ts.over.index[key] = ts.n
+	case ts.n+1 == indexAt:
+		ts.over.index = make(map[string]int, 2*indexAt)
 		for i := 0; i <= ts.n; i++ {
-			ts.index[ts.at(i).key] = i
+			ts.over.index[ts.at(i).key] = i
 		}
 	}
 	ts.n++
@@ -99,13 +110,13 @@ func (ts *tagSet) remove(key string) (shrank int) {
 	}
 	*ts.at(ts.n - 1) = tag{}
 	if ts.n > inlineTags {
-		ts.more = ts.more[:len(ts.more)-1]
+		ts.over.more = ts.over.more[:len(ts.over.more)-1]
 	}
 	ts.n--
-	if ts.index != nil {
-		delete(ts.index, key)
+	if ts.over != nil && ts.over.index != nil {
+		delete(ts.over.index, key)
 		for j := i; j < ts.n; j++ {
-			ts.index[ts.at(j).key] = j
+			ts.over.index[ts.at(j).key] = j
 		}
 	}
 	return shrank

@@ -84,11 +84,7 @@ func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inhe
 		ctx = context.Background()
 	}
 	var cfg spanConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
+	cfg.apply(opts)
 	parent := cfg.parent
 	if !cfg.hasParent || inherit {
 		var fromCtx SpanContext
@@ -114,7 +110,7 @@ func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inhe
 	if t == nil || t.noop {
 		return ctx, nil
 	}
-	s := t.newSpan(name, parent, &cfg)
+	s := t.newSpan(name, parent, &cfg, opts)
 	s.ctx = spanCtx{Context: ctx, span: s}
 	return &s.ctx, s
 }

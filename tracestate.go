@@ -19,7 +19,7 @@ type traceState struct {
 	hasPriority bool
 	mechanism   Mechanism
 	origin      string
-	tags        []kv // propagated trace tags; copy on write
+	tags        kvs // propagated trace tags
 }
 
 // setPriority records a sampling decision. A manual decision is final: no
@@ -32,8 +32,12 @@ func (ts *traceState) setPriority(p Priority, m Mechanism) {
 	}
 	ts.priority, ts.hasPriority, ts.mechanism = p, true, m
 	if p.Keep() {
-		dm := "-" + strconv.Itoa(int(m))
-		if v, ok := lookupKV(ts.tags, tagDecisionMaker); !ok || v != dm {
+		dm := m.tag()
+		switch v, ok := lookupKV(ts.tags, tagDecisionMaker); {
+		case ok && v == dm:
+		case ts.tags == nil && m >= 0 && int(m) < len(dmOnly):
+			ts.tags = &dmOnly[m] // shared and never written: no allocation
+		default:
 			ts.tags = withKV(ts.tags, tagDecisionMaker, dm, false)
 		}
 	} else if _, ok := lookupKV(ts.tags, tagDecisionMaker); ok {
@@ -44,6 +48,25 @@ func (ts *traceState) setPriority(p Priority, m Mechanism) {
 // tagDecisionMaker is the propagated tag that records which mechanism kept
 // the trace.
 const tagDecisionMaker = "_dd.p.dm"
+
+// dmOnly holds, per mechanism, the propagated tags of a trace that has no
+// other: the common case, served without allocating.
+var dmOnly = func() (out [16][]kv) {
+	for m := range out {
+		out[m] = []kv{{tagDecisionMaker, Mechanism(m).tag()}}
+	}
+	return out
+}()
+
+// tag returns the mechanism as _dd.p.dm writes it: "-" and the number.
+func (m Mechanism) tag() string {
+	if m >= 0 && int(m) < len(dmStrings) {
+		return dmStrings[m]
+	}
+	return "-" + strconv.Itoa(int(m))
+}
+
+var dmStrings = [...]string{"-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9", "-10", "-11", "-12", "-13", "-14", "-15"}
 
 // finish adds a finished span and hands on a chunk when the trace is
 // complete, or when the partial-flush threshold is reached.
