@@ -12,8 +12,8 @@ import (
 
 // The pipeline carries chunks from Finish to the exporter.
 //
-// Producers (Finish) append to one of several shards, chosen by the chunk's
-// random span id, each behind its own lock: no lock is shared by all
+// Producers (Finish) append to one of several shards, chosen by the trace
+// id, each behind its own lock: no lock is shared by all
 // goroutines, and a full shard drops instead of waiting. One batcher
 // goroutine swaps the shards' slices out every flush interval, or when a
 // shard passes its share of the batch size, and calls the exporter. The
@@ -75,7 +75,9 @@ func (p *pipeline) enqueue(c Chunk) {
 	st := &p.t.stats
 	n := uint64(len(c.spans))
 	size := c.size()
-	sh := &p.shards[c.spans[0].s.spanID&uint64(len(p.shards)-1)]
+	// The trace id picks the shard: random across traces, and the same for
+	// every chunk of one trace, so that its chunks stay in order.
+	sh := &p.shards[c.spans[0].s.traceID.Lower()&uint64(len(p.shards)-1)]
 	sh.mu.Lock()
 	switch {
 	case sh.closed:

@@ -113,7 +113,9 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 		s = &r.Span
 		s.trace = &r.ts
 	}
-	s.tracer, s.name, s.resource = t, name, name
+	s.tracer = t
+	s.name = s.cleanLocked(name, maxNameLen)
+	s.resource = s.name
 	if cfg.start.IsZero() {
 		s.start = time.Now()
 	} else {
@@ -152,12 +154,14 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 		}
 	}
 	if cfg.service != "" {
-		s.service = cfg.service
+		s.service = s.cleanLocked(cfg.service, maxNameLen)
 	}
 	if cfg.resource != "" {
-		s.resource = cfg.resource
+		s.resource = s.cleanLocked(cfg.resource, maxResourceLen)
 	}
-	s.spanType = cfg.spanType
+	if cfg.spanType != "" {
+		s.spanType = s.cleanLocked(cfg.spanType, maxNameLen)
+	}
 
 	for _, g := range t.cfg.globalTags {
 		s.tags.add(g.key, g.val)
@@ -229,6 +233,9 @@ func (s *Span) SetTag(key string, value any) {
 
 // SetTags sets each tag in tags, as SetTag does.
 func (s *Span) SetTags(tags iter.Seq2[string, any]) {
+	if s == nil || tags == nil {
+		return
+	}
 	for k, v := range tags {
 		s.SetTag(k, v)
 	}

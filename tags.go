@@ -98,30 +98,6 @@ func (ts *tagSet) add(key string, v Value) {
 	ts.n++
 }
 
-// remove deletes key, keeping the order of the others.
-func (ts *tagSet) remove(key string) (shrank int) {
-	i := ts.find(key)
-	if i < 0 {
-		return 0
-	}
-	shrank = len(key) + len(ts.at(i).val.str) + int(unsafe.Sizeof(tag{}))
-	for j := i; j < ts.n-1; j++ {
-		*ts.at(j) = *ts.at(j + 1)
-	}
-	*ts.at(ts.n - 1) = tag{}
-	if ts.n > inlineTags {
-		ts.over.more = ts.over.more[:len(ts.over.more)-1]
-	}
-	ts.n--
-	if ts.over != nil && ts.over.index != nil {
-		delete(ts.over.index, key)
-		for j := i; j < ts.n; j++ {
-			ts.over.index[ts.at(j).key] = j
-		}
-	}
-	return shrank
-}
-
 func (ts *tagSet) get(key string) (Value, bool) {
 	if i := ts.find(key); i >= 0 {
 		return ts.at(i).val, true

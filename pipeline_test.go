@@ -1,0 +1,428 @@
+package trace_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/exporter/memory"
+)
+
+// waitGoroutines waits until the goroutine count is back to want.
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// checkAccounting asserts that every span started was either exported or
+// dropped for a reason.
+func checkAccounting(t *testing.T, st trace.Stats) {
+	t.Helper()
+	if st.SpansStarted != st.SpansFinished || st.SpansFinished != st.SpansExported+st.Dropped.Total() || st.SpansQueued != 0 {
+		t.Errorf("accounting does not add up: %+v", st)
+	}
+}
+
+// TestConcurrentTraces: 8 goroutines × 10,000 traces of 3 nested spans.
+// Every span reaches the exporter exactly once, and Shutdown leaves no
+// goroutine behind.
+func TestConcurrentTraces(t *testing.T) {
+	const goroutines, traces = 8, 10_000
+	before := runtime.NumGoroutine()
+	exp := memory.New()
+	// The queue is sized for the whole run: this test is about delivery,
+	// not about drops, which TestSlowExporter covers.
+	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(1<<30), trace.WithFlushInterval(5*time.Millisecond))
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range traces {
+				ctx, a := tr.Start(context.Background(), "a")
+				ctx, b := tr.Start(ctx, "b")
+				_, c := tr.Start(ctx, "c")
+				c.Finish()
+				b.Finish()
+				a.Finish()
+			}
+		})
+	}
+	wg.Wait()
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const want = goroutines * traces * 3
+	spans := exp.Spans()
+	if len(spans) != want {
+		t.Fatalf("exported %d spans, want %d", len(spans), want)
+	}
+	seen := make(map[uint64]struct{}, want)
+	for _, s := range spans {
+		seen[s.SpanID()] = struct{}{}
+	}
+	if len(seen) != want {
+		t.Errorf("%d distinct spans among %d: some arrived twice", len(seen), want)
+	}
+	if n := len(exp.Traces()); n != goroutines*traces {
+		t.Errorf("%d traces, want %d", n, goroutines*traces)
+	}
+	st := tr.Stats()
+	if st.SpansStarted != want || st.SpansExported != want || st.Dropped.Total() != 0 {
+		t.Errorf("stats = %+v", st)
+	}
+	checkAccounting(t, st)
+	waitGoroutines(t, before)
+}
+
+// slowExporter blocks for delay on every call, ignoring nothing but ctx.
+type slowExporter struct {
+	delay    time.Duration
+	exported atomic.Uint64
+}
+
+func (e *slowExporter) Export(ctx context.Context, batch []trace.Chunk) error {
+	select {
+	case <-time.After(e.delay):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	for _, c := range batch {
+		e.exported.Add(uint64(c.Len()))
+	}
+	return nil
+}
+
+func (e *slowExporter) Shutdown(context.Context) error { return nil }
+
+// TestSlowExporter: an exporter that takes a second per call never slows
+// Start or Finish; what it cannot take is dropped and counted.
+func TestSlowExporter(t *testing.T) {
+	before := runtime.NumGoroutine()
+	exp := &slowExporter{delay: time.Second}
+	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(256<<10), trace.WithFlushInterval(10*time.Millisecond))
+	const n = 50_000
+	var slowest time.Duration
+	start := time.Now()
+	for range n {
+		t0 := time.Now()
+		ctx, a := tr.Start(context.Background(), "a")
+		_, b := tr.Start(ctx, "b")
+		b.Finish()
+		a.Finish()
+		slowest = max(slowest, time.Since(t0))
+	}
+	elapsed := time.Since(start)
+	// A blocked pipeline would hold Finish for the exporter's full second.
+	if slowest > 200*time.Millisecond {
+		t.Errorf("the slowest Start/Finish pair took %v: the caller waited for the exporter", slowest)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := tr.Stats()
+	t.Logf("%d spans in %v (slowest pair %v); stats %+v", 2*n, elapsed, slowest, st)
+	if st.Dropped.QueueFull == 0 {
+		t.Error("nothing was dropped: the queue did not fill, so the test proves nothing")
+	}
+	if st.SpansStarted != 2*n || st.SpansExported != exp.exported.Load() {
+		t.Errorf("started %d, exported %d (exporter saw %d)", st.SpansStarted, st.SpansExported, exp.exported.Load())
+	}
+	checkAccounting(t, st)
+	waitGoroutines(t, before)
+}
+
+// blockingExporter blocks until released or until ctx is done.
+type blockingExporter struct {
+	release chan struct{}
+	calls   atomic.Int32
+	ignore  bool // ignore ctx
+}
+
+func (e *blockingExporter) Export(ctx context.Context, batch []trace.Chunk) error {
+	e.calls.Add(1)
+	if e.ignore {
+		<-e.release
+		return nil
+	}
+	select {
+	case <-e.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (e *blockingExporter) Shutdown(context.Context) error { return nil }
+
+func TestShutdownDeadline(t *testing.T) {
+	before := runtime.NumGoroutine()
+	exp := &blockingExporter{release: make(chan struct{})}
+	tr := trace.New(trace.WithExporter(exp))
+	for range 10 {
+		_, s := tr.Start(context.Background(), "op")
+		s.Finish()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := tr.Shutdown(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown = %v, want a deadline error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Shutdown took %v past its 100ms deadline", d)
+	}
+	if err2 := tr.Shutdown(context.Background()); err2 != err {
+		t.Errorf("a second Shutdown returned %v, want the first result", err2)
+	}
+	waitGoroutines(t, before) // the cancelled export returned and the batcher stopped
+	st := tr.Stats()
+	if st.Dropped.Shutdown != 10 {
+		t.Errorf("stats = %+v, want the 10 spans dropped at shutdown", st)
+	}
+	checkAccounting(t, st)
+
+	// After Shutdown, finished spans are counted, not lost.
+	_, s := tr.Start(context.Background(), "late")
+	s.Finish()
+	if st := tr.Stats(); st.Dropped.Shutdown != 11 {
+		t.Errorf("a span finished after Shutdown: %+v", st)
+	}
+	if err := tr.Flush(context.Background()); err == nil {
+		t.Error("Flush after Shutdown succeeded")
+	}
+}
+
+func TestShutdownWithExporterIgnoringContext(t *testing.T) {
+	before := runtime.NumGoroutine()
+	exp := &blockingExporter{release: make(chan struct{}), ignore: true}
+	tr := trace.New(trace.WithExporter(exp))
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := tr.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown = %v", err)
+	}
+	close(exp.release) // the exporter returns at last, and the batcher exits
+	waitGoroutines(t, before)
+}
+
+func TestFlush(t *testing.T) {
+	exp := memory.New()
+	tr := trace.New(trace.WithExporter(exp), trace.WithFlushInterval(time.Hour))
+	defer tr.Shutdown(context.Background())
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	if exp.Len() != 0 {
+		t.Fatal("exported before the interval")
+	}
+	if err := tr.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if exp.Len() != 1 {
+		t.Fatalf("Flush exported %d spans", exp.Len())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := tr.Flush(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Flush with a cancelled context = %v", err)
+	}
+	if err := tr.Flush(nil); err != nil { //nolint:staticcheck
+		t.Errorf("Flush(nil) = %v", err)
+	}
+}
+
+func TestFlushWaitsForExporter(t *testing.T) {
+	exp := &blockingExporter{release: make(chan struct{})}
+	tr := trace.New(trace.WithExporter(exp))
+	defer tr.Shutdown(context.Background())
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := tr.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Flush = %v, want the deadline while the exporter blocks", err)
+	}
+	close(exp.release)
+}
+
+func TestBatchSizeTriggersExport(t *testing.T) {
+	exp := memory.New()
+	tr := trace.New(trace.WithExporter(exp), trace.WithFlushInterval(time.Hour), trace.WithBatchSize(1))
+	defer tr.Shutdown(context.Background())
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := exp.WaitForSpans(ctx, 1); err != nil {
+		t.Fatal("a full batch was not exported before the interval:", err)
+	}
+}
+
+func TestPartialFlush(t *testing.T) {
+	exp := memory.New()
+	tr := trace.New(trace.WithExporter(exp), trace.WithPartialFlush(3))
+	ctx, root := tr.Start(context.Background(), "root")
+	for range 7 {
+		_, c := tr.Start(ctx, "child")
+		c.Finish()
+	}
+	root.Finish()
+	tr.Shutdown(context.Background())
+	var sizes []int
+	var partial []bool
+	for _, c := range exp.Chunks() {
+		sizes = append(sizes, c.Len())
+		partial = append(partial, c.Partial())
+	}
+	if len(sizes) != 3 || sizes[0] != 3 || sizes[1] != 3 || sizes[2] != 2 {
+		t.Fatalf("chunk sizes %v, want [3 3 2]", sizes)
+	}
+	if !partial[0] || !partial[1] || partial[2] {
+		t.Errorf("partial flags %v", partial)
+	}
+	if st := tr.Stats(); st.PartialChunks != 2 || st.Chunks != 3 {
+		t.Errorf("stats %+v", st)
+	}
+	if n := len(exp.Traces()); n != 1 {
+		t.Errorf("the chunks form %d traces, want 1", n)
+	}
+}
+
+func TestLateChildAfterTraceFlushed(t *testing.T) {
+	exp := memory.New()
+	tr := trace.New(trace.WithExporter(exp))
+	ctx, root := tr.Start(context.Background(), "root")
+	root.Finish() // the trace is complete and handed on
+	_, late := tr.Start(ctx, "late")
+	late.Finish()
+	tr.Shutdown(context.Background())
+	chunks := exp.Chunks()
+	if len(chunks) != 2 || chunks[0].Span(0).Name() != "root" || chunks[1].Span(0).Name() != "late" {
+		t.Fatalf("chunks: %v", chunks)
+	}
+	if chunks[1].TraceID() != chunks[0].TraceID() || chunks[1].Span(0).ParentID() != chunks[0].Span(0).SpanID() {
+		t.Error("the late child lost its trace")
+	}
+}
+
+type failingExporter struct{ panics bool }
+
+func (e failingExporter) Export(context.Context, []trace.Chunk) error {
+	if e.panics {
+		panic("exporter bug")
+	}
+	return errors.New("agent unreachable")
+}
+func (failingExporter) Shutdown(context.Context) error { return nil }
+
+type recordHandler struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (h *recordHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r)
+	return nil
+}
+func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
+
+func TestExportFailuresAreCountedAndLoggedOnce(t *testing.T) {
+	for _, panics := range []bool{false, true} {
+		h := &recordHandler{}
+		tr := trace.New(trace.WithExporter(failingExporter{panics}), trace.WithLogger(slog.New(h)), trace.WithFlushInterval(time.Millisecond))
+		for range 20 {
+			_, s := tr.Start(context.Background(), "op")
+			s.Finish()
+			tr.Flush(context.Background())
+		}
+		tr.Shutdown(context.Background())
+		st := tr.Stats()
+		if st.Dropped.ExportFailed != 20 || st.SpansExported != 0 {
+			t.Errorf("panics=%v: stats %+v", panics, st)
+		}
+		checkAccounting(t, st)
+		h.mu.Lock()
+		n := len(h.records)
+		var text string
+		if n > 0 {
+			h.records[0].Attrs(func(a slog.Attr) bool { text += a.String() + " "; return true })
+		}
+		h.mu.Unlock()
+		if n != 1 {
+			t.Errorf("panics=%v: %d log records for 20 failures, want 1 per interval", panics, n)
+		}
+		want := "agent unreachable"
+		if panics {
+			want = "exporter panicked: exporter bug"
+		}
+		if !strings.Contains(text, want) || !strings.Contains(text, "export_failed=20") {
+			t.Errorf("log: %s", text)
+		}
+	}
+}
+
+func TestMultiExporterAndDiscard(t *testing.T) {
+	a, b := memory.New(), memory.New()
+	m := trace.MultiExporter(a, nil, b)
+	tr := trace.New(trace.WithExporter(m))
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a.Len() != 1 || b.Len() != 1 {
+		t.Errorf("a=%d b=%d", a.Len(), b.Len())
+	}
+	if err := m.Export(context.Background(), nil); err == nil {
+		t.Error("exporting to shut-down exporters succeeded")
+	}
+	bad := trace.MultiExporter(failingExporter{}, trace.Discard)
+	if err := bad.Export(context.Background(), nil); err == nil {
+		t.Error("a failing member's error was lost")
+	}
+	if err := trace.Discard.Export(context.Background(), nil); err != nil {
+		t.Error(err)
+	}
+	if err := trace.Discard.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestQueueBoundedInBytes(t *testing.T) {
+	exp := &blockingExporter{release: make(chan struct{})}
+	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(64<<10), trace.WithFlushInterval(time.Hour))
+	for range 10_000 {
+		_, s := tr.Start(context.Background(), "op")
+		s.SetTag("payload", strings.Repeat("x", 100))
+		s.Finish()
+	}
+	st := tr.Stats()
+	// Each span holds well over 100 bytes: 64 KiB holds a few hundred.
+	if st.SpansQueued > 1000 || st.Dropped.QueueFull < 9000 {
+		t.Errorf("a 64 KiB queue holds %d spans (dropped %d)", st.SpansQueued, st.Dropped.QueueFull)
+	}
+	close(exp.release)
+	tr.Shutdown(context.Background())
+	checkAccounting(t, tr.Stats())
+}

@@ -1,0 +1,401 @@
+package trace_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ctxtrace/trace"
+)
+
+type stringer struct{ s string }
+
+func (s stringer) String() string { return "str:" + s.s }
+
+type panicky struct{}
+
+func (panicky) String() string { panic("no string for you") }
+
+type nilStringer struct{ p *string }
+
+func (n *nilStringer) String() string { return *n.p }
+
+func TestSetTagRouting(t *testing.T) {
+	var nilPtr *nilStringer
+	cases := []struct {
+		name string
+		val  any
+		kind trace.Kind
+		str  string
+		num  float64
+	}{
+		{"string", "GET", trace.KindString, "GET", 0},
+		{"empty string", "", trace.KindString, "", 0},
+		{"true", true, trace.KindString, "true", 0},
+		{"false", false, trace.KindString, "false", 0},
+		{"int", 42, trace.KindNumber, "", 42},
+		{"negative int", -7, trace.KindNumber, "", -7},
+		{"int64 at 2^53", int64(1 << 53), trace.KindNumber, "", 1 << 53},
+		{"int64 past 2^53", int64(1<<53 + 1), trace.KindString, "9007199254740993", 0},
+		{"int64 past -2^53", int64(-(1 << 53) - 1), trace.KindString, "-9007199254740993", 0},
+		{"int past 2^53", 1<<53 + 3, trace.KindString, "9007199254740995", 0},
+		{"uint64 max", uint64(math.MaxUint64), trace.KindString, "18446744073709551615", 0},
+		{"uint", uint(5), trace.KindNumber, "", 5},
+		{"uint past 2^53", uint(1<<53 + 1), trace.KindString, "9007199254740993", 0},
+		{"int8", int8(-8), trace.KindNumber, "", -8},
+		{"int16", int16(16), trace.KindNumber, "", 16},
+		{"int32", int32(32), trace.KindNumber, "", 32},
+		{"uint8", uint8(8), trace.KindNumber, "", 8},
+		{"uint16", uint16(16), trace.KindNumber, "", 16},
+		{"uint32", uint32(32), trace.KindNumber, "", 32},
+		{"float32", float32(1.5), trace.KindNumber, "", 1.5},
+		{"float64", 0.25, trace.KindNumber, "", 0.25},
+		{"bytes", []byte("raw"), trace.KindString, "raw", 0},
+		{"stringer", stringer{"x"}, trace.KindString, "str:x", 0},
+		{"error", errors.New("boom"), trace.KindString, "boom", 0},
+		{"nil", nil, trace.KindString, "<nil>", 0},
+		{"struct", struct{ A int }{3}, trace.KindString, "{3}", 0},
+		{"slice", []int{1, 2}, trace.KindString, "[1 2]", 0},
+		{"Value", trace.NumberValue(9), trace.KindNumber, "", 9},
+		{"panicking String", panicky{}, trace.KindString, "%!v(PANIC=no string for you)", 0},
+		{"nil pointer Stringer", nilPtr, trace.KindString, "%!v(PANIC=runtime error: invalid memory address or nil pointer dereference)", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := one(t, func(s *trace.Span) { s.SetTag("k", c.val) })
+			v, ok := s.Tag("k")
+			if !ok {
+				t.Fatal("tag k missing")
+			}
+			if v.Kind() != c.kind {
+				t.Fatalf("kind = %v, want %v", v.Kind(), c.kind)
+			}
+			if c.kind == trace.KindString && v.String() != c.str {
+				t.Errorf("value = %q, want %q", v.String(), c.str)
+			}
+			if c.kind == trace.KindNumber && v.Float64() != c.num {
+				t.Errorf("value = %v, want %v", v.Float64(), c.num)
+			}
+		})
+	}
+}
+
+func TestSetTagReplacesAcrossKinds(t *testing.T) {
+	s := one(t, func(s *trace.Span) {
+		s.SetTag("a", 1)
+		s.SetTag("b", "x")
+		s.SetTag("a", "now text")
+		s.SetTag("b", 2.5)
+	})
+	var keys []string
+	for k := range s.Tags() {
+		keys = append(keys, k)
+	}
+	if got := strings.Join(keys, ","); got != "a,b" {
+		t.Fatalf("keys = %s, want a,b (first-set order, no duplicates)", got)
+	}
+	meta := map[string]string{}
+	for k, v := range s.Meta() {
+		meta[k] = v
+	}
+	metrics := map[string]float64{}
+	for k, v := range s.Metrics() {
+		metrics[k] = v
+	}
+	if meta["a"] != "now text" || len(meta) != 1 {
+		t.Errorf("meta = %v", meta)
+	}
+	if metrics["b"] != 2.5 || len(metrics) != 1 {
+		t.Errorf("metrics = %v", metrics)
+	}
+}
+
+func TestSetTagSpecialKeys(t *testing.T) {
+	s := one(t, func(s *trace.Span) {
+		s.SetTag(trace.TagServiceName, "other")
+		s.SetTag(trace.TagResourceName, "GET /x")
+		s.SetTag(trace.TagSpanType, "web")
+		s.SetTag(trace.TagSpanName, "renamed")
+	})
+	if s.Service() != "other" || s.Resource() != "GET /x" || s.Type() != "web" || s.Name() != "renamed" {
+		t.Fatalf("got %v", s)
+	}
+	if s.NumTags() != 0 {
+		t.Errorf("special keys stored as tags: %v", tags(s))
+	}
+}
+
+func TestSetTagError(t *testing.T) {
+	cases := []struct {
+		name    string
+		vals    []any
+		errored bool
+		msg     string
+	}{
+		{"error value", []any{fs.ErrNotExist}, true, "file does not exist"},
+		{"true", []any{true}, true, ""},
+		{"false clears", []any{true, false}, false, ""},
+		{"nil clears", []any{true, nil}, false, ""},
+		{"other value", []any{"bad things"}, true, "bad things"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := one(t, func(s *trace.Span) {
+				for _, v := range c.vals {
+					s.SetTag(trace.TagError, v)
+				}
+			})
+			if s.IsError() != c.errored {
+				t.Fatalf("IsError = %v", s.IsError())
+			}
+			msg, _ := s.Tag(trace.TagErrorMessage)
+			if msg.String() != c.msg {
+				t.Errorf("error.message = %q, want %q", msg.String(), c.msg)
+			}
+		})
+	}
+	s := one(t, func(s *trace.Span) { s.SetTag("error", fmt.Errorf("wrapped: %w", fs.ErrNotExist)) })
+	if typ, _ := s.Tag(trace.TagErrorType); typ.String() != "*fmt.wrapError" {
+		t.Errorf("error.type = %q", typ.String())
+	}
+	if st, _ := s.Tag(trace.TagErrorStack); !strings.Contains(st.String(), "TestSetTagError") {
+		t.Errorf("error.stack does not start in the caller:\n%s", st.String())
+	}
+}
+
+func TestSetError(t *testing.T) {
+	err := errors.New("boom")
+	s := one(t, func(s *trace.Span) { s.SetError(err) })
+	got := tags(s)
+	if !s.IsError() || got[trace.TagErrorMessage].String() != "boom" || got[trace.TagErrorType].String() != "*errors.errorString" {
+		t.Fatalf("tags = %v", got)
+	}
+	st := got[trace.TagErrorStack].String()
+	first := strings.SplitN(st, "\n", 2)[0]
+	if !strings.Contains(first, "TestSetError") {
+		t.Errorf("the stack's first frame is %q, want the caller of SetError", first)
+	}
+
+	s = one(t, func(s *trace.Span) { s.SetError(nil) })
+	if s.IsError() || s.NumTags() != 0 {
+		t.Errorf("SetError(nil) changed the span: %v", tags(s))
+	}
+
+	s = one(t, func(s *trace.Span) { s.SetError(err) }, trace.WithStackDepth(0))
+	if _, ok := s.Tag(trace.TagErrorStack); ok {
+		t.Error("WithStackDepth(0) still recorded a stack")
+	}
+}
+
+func TestFinishOptions(t *testing.T) {
+	tr, spans := newTracer(t)
+	ctx := context.Background()
+	err := errors.New("bad")
+
+	_, a := tr.Start(ctx, "with-stack")
+	a.Finish(trace.WithError(err))
+	_, b := tr.Start(ctx, "no-stack")
+	b.Finish(trace.WithError(err), trace.NoStack())
+	_, c := tr.Start(ctx, "one-frame")
+	c.Finish(trace.WithError(err), trace.StackDepth(1, 0))
+	_, d := tr.Start(ctx, "nil-error")
+	d.Finish(trace.WithError(nil))
+
+	got := byName(spans())
+	st, _ := got["with-stack"].Tag(trace.TagErrorStack)
+	if !strings.HasPrefix(st.String(), "github.com/ctxtrace/trace_test.TestFinishOptions") {
+		t.Errorf("stack starts with %q", strings.SplitN(st.String(), "\n", 2)[0])
+	}
+	if _, ok := got["no-stack"].Tag(trace.TagErrorStack); ok || !got["no-stack"].IsError() {
+		t.Errorf("NoStack: %v", tags(got["no-stack"]))
+	}
+	st, _ = got["one-frame"].Tag(trace.TagErrorStack)
+	if n := strings.Count(st.String(), "\n"); n != 2 {
+		t.Errorf("StackDepth(1, 0) kept %d lines:\n%s", n, st.String())
+	}
+	if got["nil-error"].IsError() {
+		t.Error("WithError(nil) marked the span")
+	}
+}
+
+func TestLimits(t *testing.T) {
+	tr, spans := newTracer(t, trace.WithLimits(trace.Limits{Tags: 3, KeyLength: 4, ValueLength: 5}))
+	_, s := tr.Start(context.Background(), strings.Repeat("n", 300))
+	s.SetTag("a", 1)
+	s.SetTag("b", 2)
+	s.SetTag("longkey", "x")    // cut to "long"
+	s.SetTag("d", 4)            // a fourth key: dropped
+	s.SetTag("a", "héllo wörd") // replacing is fine; value cut at a character
+	s.SetTag("", "empty key")   // dropped
+	s.SetResource(strings.Repeat("r", 6000))
+	s.Finish()
+	got := spans()[0]
+	if len(got.Name()) != 100 {
+		t.Errorf("name has %d bytes, want 100", len(got.Name()))
+	}
+	if len(got.Resource()) != 5000 {
+		t.Errorf("resource has %d bytes, want 5000", len(got.Resource()))
+	}
+	tg := tags(got)
+	if _, ok := tg["long"]; !ok || len(tg) != 3 {
+		t.Errorf("tags = %v", tg)
+	}
+	if v := tg["a"].String(); v != "héll" || !utf8.ValidString(v) {
+		t.Errorf("a = %q, want the value cut at a character boundary", v)
+	}
+	st := tr.Stats()
+	if st.TagsDropped != 2 {
+		t.Errorf("TagsDropped = %d, want 2", st.TagsDropped)
+	}
+	if st.TagsTruncated != 4 { // key, value, name, resource
+		t.Errorf("TagsTruncated = %d, want 4", st.TagsTruncated)
+	}
+}
+
+func TestInvalidUTF8IsRepaired(t *testing.T) {
+	s := one(t, func(s *trace.Span) {
+		s.SetTag("k\xff", "v\xfe\xfd")
+		s.SetName("n\xc0")
+	})
+	for k, v := range s.Tags() {
+		if !utf8.ValidString(k) || !utf8.ValidString(v.String()) {
+			t.Errorf("invalid UTF-8 kept: %q=%q", k, v.String())
+		}
+	}
+	if s.Name() != "n\uFFFD" {
+		t.Errorf("name = %q", s.Name())
+	}
+}
+
+func TestManyTags(t *testing.T) {
+	// Past indexAt tags, lookups use a map: 100,000 distinct keys on one
+	// span must stay fast and bounded by Limits.Tags.
+	s := one(t, func(s *trace.Span) {
+		for i := range 100_000 {
+			s.SetTag(fmt.Sprintf("key%d", i), i)
+		}
+		s.SetTag("key7", "replaced")
+	})
+	if s.NumTags() != 1024 {
+		t.Fatalf("NumTags = %d, want the default limit 1024", s.NumTags())
+	}
+	if v, _ := s.Tag("key7"); v.String() != "replaced" {
+		t.Errorf("key7 = %v", v)
+	}
+	if v, _ := s.Tag("key1023"); v.Float64() != 1023 {
+		t.Errorf("key1023 = %v", v)
+	}
+}
+
+func TestNilSpan(t *testing.T) {
+	var s *trace.Span
+	s.SetTag("k", "v")
+	s.SetTags(nil)
+	s.SetError(errors.New("x"))
+	s.SetName("n")
+	s.SetResource("r")
+	s.SetBaggageItem("k", "v")
+	s.Keep()
+	s.Drop()
+	s.Finish(trace.WithError(errors.New("x")))
+	if s.BaggageItem("k") != "" || s.Context().IsValid() || s.SpanID() != 0 || !s.TraceID().IsZero() {
+		t.Error("a nil span returned data")
+	}
+	if s.String() != "<nil span>" {
+		t.Error(s.String())
+	}
+}
+
+func TestFinishFreezes(t *testing.T) {
+	tr, spans := newTracer(t)
+	_, s := tr.Start(context.Background(), "op")
+	s.SetTag("k", "before")
+	s.Finish()
+	s.SetTag("k", "after")
+	s.SetTag("new", 1)
+	s.SetName("renamed")
+	s.SetResource("other")
+	s.SetError(errors.New("late"))
+	s.SetBaggageItem("b", "v")
+	s.Finish()
+	s.Finish(trace.WithError(errors.New("late")))
+	got := spans()
+	if len(got) != 1 {
+		t.Fatalf("exported %d spans, want 1 (Finish is idempotent)", len(got))
+	}
+	x := got[0]
+	if v, _ := x.Tag("k"); v.String() != "before" || x.NumTags() != 1 || x.Name() != "op" || x.Resource() != "op" || x.IsError() {
+		t.Errorf("the snapshot changed after Finish: %v %v", x, tags(x))
+	}
+	if s.BaggageItem("b") != "" {
+		t.Error("baggage set after Finish")
+	}
+}
+
+func TestSpanMethodsAreConcurrencySafe(t *testing.T) {
+	tr, spans := newTracer(t)
+	ctx, s := tr.Start(context.Background(), "op")
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				s.SetTag(fmt.Sprintf("g%d", g), i)
+				s.SetName("op")
+				s.SetBaggageItem("b", "v")
+				_ = s.BaggageItem("b")
+				_ = s.Context()
+				_, c := tr.Start(ctx, "child")
+				c.Finish()
+				if i == 100 {
+					s.Finish()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got := spans()
+	if len(got) != 1+8*200 {
+		t.Fatalf("exported %d spans, want %d", len(got), 1+8*200)
+	}
+}
+
+func TestBaggage(t *testing.T) {
+	tr, spans := newTracer(t)
+	ctx, root := tr.Start(context.Background(), "root")
+	root.SetBaggageItem("user", "ada")
+	cctx, child := tr.Start(ctx, "child")
+	root.SetBaggageItem("user", "grace") // copy on write: the child keeps its value
+	root.SetBaggageItem("", "ignored")
+	if got := child.BaggageItem("user"); got != "ada" {
+		t.Errorf("child baggage = %q", got)
+	}
+	if v, ok := trace.SpanContextFromContext(cctx).BaggageItem("user"); !ok || v != "ada" {
+		t.Errorf("SpanContext baggage = %q %v", v, ok)
+	}
+	child.Finish()
+	root.Finish()
+	for _, s := range spans() {
+		for k := range s.Tags() {
+			if k == "user" {
+				t.Errorf("baggage written as a tag on %s", s.Name())
+			}
+		}
+	}
+}
+
+func TestSetTags(t *testing.T) {
+	s := one(t, func(s *trace.Span) {
+		s.SetTags(func(yield func(string, any) bool) {
+			_ = yield("a", 1) && yield("b", "two")
+		})
+	})
+	if s.NumTags() != 2 {
+		t.Fatalf("tags = %v", tags(s))
+	}
+}
