@@ -31,6 +31,8 @@ type pipeline struct {
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
+	stopCtx  context.Context // Shutdown's context, set before stop closes
+	stopErr  error           // the exporter's Shutdown result, set before done closes
 
 	// exportCtx is the parent of every export's context; Shutdown cancels it
 	// when its deadline passes, to abandon the last export.
@@ -120,6 +122,10 @@ func (p *pipeline) run() {
 		case <-p.stop:
 			p.export(true)
 			p.warn.report(p.t)
+			// Here, and only here, no Export can be running: the exporter's
+			// Shutdown comes after the last one even when Shutdown's caller
+			// gave up waiting.
+			p.stopErr = p.shutdownExporter()
 			return
 		}
 	}
@@ -189,6 +195,15 @@ func (p *pipeline) call(batch []Chunk) (err error) {
 	return p.t.cfg.exporter.Export(ctx, batch)
 }
 
+func (p *pipeline) shutdownExporter() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("trace: exporter panicked in Shutdown: %v", r)
+		}
+	}()
+	return p.t.cfg.exporter.Shutdown(p.stopCtx)
+}
+
 var errShutdown = errors.New("trace: tracer is shut down")
 
 func (p *pipeline) flush(ctx context.Context) error {
@@ -211,15 +226,18 @@ func (p *pipeline) flush(ctx context.Context) error {
 	}
 }
 
-// shutdown exports what is queued and stops the batcher, giving up when ctx
-// is done: the export in flight is then cancelled and its spans counted as
-// dropped at shutdown.
+// shutdown exports what is queued, shuts the exporter down and stops the
+// batcher, giving up when ctx is done: the export in flight is then
+// cancelled and its spans counted as dropped at shutdown.
 func (p *pipeline) shutdown(ctx context.Context) error {
-	p.stopOnce.Do(func() { close(p.stop) })
+	p.stopOnce.Do(func() {
+		p.stopCtx = ctx
+		close(p.stop)
+	})
 	select {
 	case <-p.done:
 		p.cancelExport()
-		return nil
+		return p.stopErr
 	case <-ctx.Done():
 		p.cancelExport()
 		return fmt.Errorf("trace: shutdown: %w", ctx.Err())

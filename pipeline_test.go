@@ -426,3 +426,57 @@ func TestQueueBoundedInBytes(t *testing.T) {
 	tr.Shutdown(context.Background())
 	checkAccounting(t, tr.Stats())
 }
+
+// orderExporter records the order of calls and their overlap.
+type orderExporter struct {
+	mu       sync.Mutex
+	calls    []string
+	inExport bool
+	overlap  bool
+	delay    time.Duration
+}
+
+func (e *orderExporter) Export(ctx context.Context, _ []trace.Chunk) error {
+	e.mu.Lock()
+	e.calls = append(e.calls, "export")
+	e.inExport = true
+	e.mu.Unlock()
+	time.Sleep(e.delay) // ignores ctx on purpose
+	e.mu.Lock()
+	e.inExport = false
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *orderExporter) Shutdown(context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = append(e.calls, "shutdown")
+	e.overlap = e.overlap || e.inExport
+	return errors.New("closed")
+}
+
+func TestExporterShutdownComesAfterTheLastExport(t *testing.T) {
+	for _, delay := range []time.Duration{0, 200 * time.Millisecond} {
+		before := runtime.NumGoroutine()
+		exp := &orderExporter{delay: delay}
+		tr := trace.New(trace.WithExporter(exp))
+		_, s := tr.Start(context.Background(), "op")
+		s.Finish()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		err := tr.Shutdown(ctx)
+		cancel()
+		if delay == 0 && (err == nil || err.Error() != "closed") {
+			t.Errorf("Shutdown = %v, want the exporter's error", err)
+		}
+		if delay > 0 && !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Shutdown = %v, want the deadline", err)
+		}
+		waitGoroutines(t, before)
+		exp.mu.Lock()
+		if len(exp.calls) != 2 || exp.calls[1] != "shutdown" || exp.overlap {
+			t.Errorf("delay %v: calls %v, overlap %v", delay, exp.calls, exp.overlap)
+		}
+		exp.mu.Unlock()
+	}
+}

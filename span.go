@@ -64,7 +64,6 @@ type Span struct {
 	tags                              tagSet
 	baggage                           kvs
 
-
 	// ctx is the context Start returns: the caller's context with this span
 	// attached. Living inside the span, it saves the allocation that
 	// context.WithValue would cost on every Start.

@@ -171,9 +171,11 @@ func (t *Tracer) Flush(ctx context.Context) error {
 }
 
 // Shutdown stops the tracer: it exports every finished span already queued,
-// waits for the exporter within ctx's deadline, shuts the exporter down and
-// stops the tracer's goroutines. Spans that finish afterwards are dropped and
-// counted. Later calls return the first call's result.
+// shuts the exporter down and stops the tracer's goroutine, waiting at most
+// until ctx is done. Past that it cancels the export in flight, counts its
+// spans as dropped and returns ctx's error; the goroutine ends as soon as the
+// exporter returns. Spans that finish afterwards are dropped and counted.
+// Later calls return the first call's result.
 func (t *Tracer) Shutdown(ctx context.Context) error {
 	if !t.Enabled() {
 		return nil
@@ -181,11 +183,6 @@ func (t *Tracer) Shutdown(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	t.shutdownOnce.Do(func() {
-		t.shutdownErr = t.pipe.shutdown(ctx)
-		if err := t.cfg.exporter.Shutdown(ctx); err != nil && t.shutdownErr == nil {
-			t.shutdownErr = err
-		}
-	})
+	t.shutdownOnce.Do(func() { t.shutdownErr = t.pipe.shutdown(ctx) })
 	return t.shutdownErr
 }

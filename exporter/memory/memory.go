@@ -102,7 +102,8 @@ func (e *Exporter) Len() int {
 }
 
 // Traces returns the spans grouped by trace, traces in the order their
-// first chunk arrived, spans within a trace sorted by start time (then span
+// first chunk arrived (which, across traces, need not be the order they
+// finished in), spans within a trace sorted by start time (then span
 // id). Chunks of one trace that arrived separately (partial flushes, or
 // spans that finished after their root) are joined.
 func (e *Exporter) Traces() [][]trace.Snapshot {
