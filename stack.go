@@ -10,16 +10,36 @@ import (
 // out the skip innermost frames above stack's caller, in the layout
 // dd-trace-go uses for error.stack: the function, then a tab, the file and
 // the line.
-func stack(skip, depth int) string {
+func stack(skip, depth int) string { return formatStack(skip+1, depth, false) }
+
+// panicStack is stack for a recovered panic: it also leaves out the
+// runtime's own frames at the top (runtime.panicmem, mapassign, sigpanic...),
+// so that the first frame is the code that panicked.
+func panicStack(skip, depth int) string { return formatStack(skip+1, depth, true) }
+
+// maxRuntimeFrames bounds how many runtime frames panicStack looks past.
+const maxRuntimeFrames = 8
+
+func formatStack(skip, depth int, trimRuntime bool) string {
 	if depth <= 0 {
 		return ""
 	}
-	pcs := make([]uintptr, depth)
+	extra := 0
+	if trimRuntime {
+		extra = maxRuntimeFrames
+	}
+	pcs := make([]uintptr, depth+extra)
 	n := runtime.Callers(skip+2, pcs)
 	frames := runtime.CallersFrames(pcs[:n])
 	var b strings.Builder
-	for {
+	top, kept := true, 0
+	for kept < depth {
 		f, more := frames.Next()
+		if top && trimRuntime && isRuntime(f.Function) && more {
+			continue
+		}
+		top = false
+		kept++
 		b.WriteString(f.Function)
 		b.WriteString("\n\t")
 		b.WriteString(f.File)
@@ -31,4 +51,8 @@ func stack(skip, depth int) string {
 		}
 	}
 	return b.String()
+}
+
+func isRuntime(fn string) bool {
+	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }

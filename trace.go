@@ -148,7 +148,7 @@ func do(t *Tracer, inherit bool, ctx context.Context, name string, fn func(conte
 		}
 		r := recover()
 		if r != nil {
-			span.recordPanic(r, stack(2, span.tracer.cfg.stackDepth))
+			span.recordPanic(r, panicStack(1, span.tracer.cfg.stackDepth))
 		}
 		span.Finish()
 		if r != nil {

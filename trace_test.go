@@ -483,3 +483,20 @@ func TestValue(t *testing.T) {
 }
 
 func nan() float64 { var z float64; return z / z }
+
+func TestDoRuntimePanicStack(t *testing.T) {
+	tr, spans := newTracer(t)
+	func() {
+		defer func() { _ = recover() }()
+		_ = tr.Do(context.Background(), "op", func(context.Context) error {
+			var m map[string]int
+			m["x"] = 1 // panics inside the runtime
+			return nil
+		})
+	}()
+	st, _ := spans()[0].Tag(trace.TagErrorStack)
+	first := strings.SplitN(st.String(), "\n", 2)[0]
+	if !strings.HasPrefix(first, "github.com/ctxtrace/trace_test.TestDoRuntimePanicStack") {
+		t.Errorf("the stack starts at %q, want the function that panicked:\n%s", first, st.String())
+	}
+}

@@ -51,7 +51,9 @@
 //     quoted as a Go string when it is empty or holds spaces, quotes, "="
 //     or unprintable characters, and cut to 80 characters with "…".
 //     The tracer's internal tags (those starting with "_dd.") are left
-//     out; the JSON lines keep them.
+//     out, and so is a tag whose value is the same as on the parent span
+//     (env and version show once per trace, not on every line); the JSON
+//     lines keep them all.
 //
 // A span marked as an error has ✗ before its name and, under it, a line
 // "ERROR type: message" built from its error.type and error.message tags

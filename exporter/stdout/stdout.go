@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/ctxtrace/trace"
 )
@@ -62,8 +64,10 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// Export writes each chunk of batch, one Write call per chunk. Empty chunks
-// print nothing.
+// Export writes each chunk of batch, one Write call per chunk, in the
+// order the chunks' first spans started (the pipeline hands over chunks of
+// different traces in no set order; a person reads them best in time
+// order). Empty chunks print nothing.
 //
 // It returns ctx.Err() when ctx is done, ErrShutdown after Shutdown, and
 // the writer's error, wrapped, when a write fails. The first two are
@@ -84,7 +88,7 @@ func (e *Exporter) Export(ctx context.Context, batch []trace.Chunk) error {
 		return ctx.Err()
 	}
 	defer func() { <-e.lock }()
-	for _, c := range batch {
+	for _, c := range byStart(batch) {
 		if c.Len() == 0 {
 			continue
 		}
@@ -101,6 +105,31 @@ func (e *Exporter) Export(ctx context.Context, batch []trace.Chunk) error {
 		}
 	}
 	return nil
+}
+
+// byStart returns the chunks of batch sorted by their earliest span start,
+// in a new slice: batch belongs to the pipeline.
+func byStart(batch []trace.Chunk) []trace.Chunk {
+	type keyed struct {
+		start time.Time
+		c     trace.Chunk
+	}
+	ks := make([]keyed, 0, len(batch))
+	for _, c := range batch {
+		var first time.Time
+		for _, s := range c.Spans() {
+			if first.IsZero() || s.Start().Before(first) {
+				first = s.Start()
+			}
+		}
+		ks = append(ks, keyed{first, c})
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return a.start.Compare(b.start) })
+	out := make([]trace.Chunk, len(ks))
+	for i, k := range ks {
+		out[i] = k.c
+	}
+	return out
 }
 
 // maxKeptBuffer is the largest buffer kept between chunks; one huge trace

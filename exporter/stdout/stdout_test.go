@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -825,5 +826,29 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 	if want := strings.Repeat(one.String(), goroutines*rounds); buf.String() != want {
 		t.Errorf("concurrent exports interleaved")
+	}
+}
+
+// TestChunksInStartOrder: chunks of different traces reach the exporter in
+// no set order; the output follows their start times.
+func TestChunksInStartOrder(t *testing.T) {
+	var buf bytes.Buffer
+	tr := trace.New(trace.WithExporter(stdout.New(&buf, stdout.WithColor(false))), trace.WithFlushInterval(time.Hour))
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := 20; i > 0; i-- { // later traces first
+		_, s := tr.Start(context.Background(), fmt.Sprintf("op%02d", i), trace.StartTime(t0.Add(time.Duration(i)*time.Second)))
+		s.Finish(trace.FinishTime(t0.Add(time.Duration(i)*time.Second + time.Millisecond)))
+	}
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(l, "op") {
+			names = append(names, strings.Fields(l)[0])
+		}
+	}
+	if len(names) != 20 || !slices.IsSorted(names) {
+		t.Errorf("order: %v", names)
 	}
 }

@@ -140,7 +140,11 @@ func writeTree(b *bytes.Buffer, c trace.Chunk, cfg *config) {
 			b.WriteString("  ")
 			writeBar(p, s, lo, total, cfg.barWidth)
 		}
-		for _, t := range visibleTags(s) {
+		var parent *trace.Snapshot
+		if e.parent >= 0 {
+			parent = &entries[e.parent].span
+		}
+		for _, t := range visibleTags(s, parent) {
 			b.WriteString("  ")
 			p.put(styleDim, quote(cut(t.key, maxTagValue))+"=")
 			if t.val.Kind() == trace.KindNumber {
@@ -191,13 +195,20 @@ type tagKV struct {
 }
 
 // visibleTags returns the tags the tree shows, sorted by key: not the
-// tracer's internal _dd.* tags, and not the error tags of an error span,
-// which errorLines shows.
-func visibleTags(s trace.Snapshot) []tagKV {
+// tracer's internal _dd.* tags, not the error tags of an error span, which
+// errorLines shows, and not a tag with the same value as on the parent
+// span shown above it (env and version, say, appear once per trace rather
+// than on every line).
+func visibleTags(s trace.Snapshot, parent *trace.Snapshot) []tagKV {
 	var out []tagKV
 	for k, v := range s.Tags() {
 		if strings.HasPrefix(k, "_dd.") {
 			continue
+		}
+		if parent != nil {
+			if pv, ok := parent.Tag(k); ok && pv.Equal(v) {
+				continue
+			}
 		}
 		if s.IsError() && (k == trace.TagErrorMessage || k == trace.TagErrorType || k == trace.TagErrorStack) {
 			continue
