@@ -201,15 +201,17 @@ func textOf(v any) (s string) {
 // clean makes s safe to store: valid UTF-8 (invalid bytes become U+FFFD)
 // and at most max bytes, cut at a rune boundary.
 func clean(s string, max int) (out string, truncated bool) {
+	// Repair first: a replacement character is three bytes, so repairing
+	// after the cut could pass the limit.
+	if !utf8.ValidString(s) {
+		s = toValidUTF8(s)
+	}
 	if len(s) > max {
 		cut := max
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s, truncated = s[:cut], true
-	}
-	if !utf8.ValidString(s) {
-		s = toValidUTF8(s)
 	}
 	return s, truncated
 }

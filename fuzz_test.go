@@ -1,0 +1,82 @@
+package trace_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ctxtrace/trace"
+)
+
+func FuzzParseTraceID(f *testing.F) {
+	for _, s := range []string{"0123456789abcdeffedcba9876543210", "fedcba9876543210", "", "0", strings.Repeat("0", 32), "ZZZZZZZZZZZZZZZZ", "0123456789ABCDEF"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := trace.ParseTraceID(s)
+		if err != nil {
+			if !id.IsZero() {
+				t.Fatalf("error %v with a non-zero id", err)
+			}
+			return
+		}
+		if id.IsZero() {
+			t.Fatal("parsed the zero id")
+		}
+		// What parses prints back as the same digits, lower case.
+		want := strings.ToLower(s)
+		if len(s) == 16 {
+			want = strings.Repeat("0", 16) + want
+		}
+		if id.String() != want {
+			t.Fatalf("%q printed back as %q", s, id.String())
+		}
+	})
+}
+
+// FuzzSetTag: whatever key and value a caller passes, the span stores valid
+// UTF-8 within the limits, and nothing panics.
+func FuzzSetTag(f *testing.F) {
+	f.Add("http.method", "GET", int64(1), 0.5)
+	f.Add("", "", int64(1<<53+1), -0.0)
+	f.Add("error", "\xff\xfe", int64(-1<<63), 1e308)
+	f.Add(strings.Repeat("k", 300), strings.Repeat("é", 20000), int64(0), 0.0)
+	exp := &countExporter{}
+	tr := trace.New(trace.WithExporter(exp), trace.WithLimits(trace.Limits{Tags: 8, KeyLength: 16, ValueLength: 64}))
+	f.Cleanup(func() { tr.Shutdown(context.Background()) })
+	f.Fuzz(func(t *testing.T, key, val string, n int64, x float64) {
+		_, s := tr.Start(context.Background(), val, trace.Resource(key), trace.Tag(key, val))
+		s.SetTag(key, val)
+		s.SetTag(key+"n", n)
+		s.SetTag(key+"x", x)
+		s.SetTag(val, []byte(key))
+		s.SetName(key)
+		s.Finish()
+		if err := tr.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		snap := exp.last
+		for k, v := range snap.Tags() {
+			if !utf8.ValidString(k) || !utf8.ValidString(v.String()) || len(k) > 16 || len(v.String()) > 64 && v.Kind() == trace.KindString {
+				t.Fatalf("stored %q=%q", k, v.String())
+			}
+		}
+		if snap.NumTags() > 8 || !utf8.ValidString(snap.Name()) || !utf8.ValidString(snap.Resource()) {
+			t.Fatalf("snapshot %v", snap)
+		}
+	})
+}
+
+// countExporter keeps the last span it was given; the fuzz target reads it
+// after a synchronous Flush.
+type countExporter struct{ last trace.Snapshot }
+
+func (e *countExporter) Export(_ context.Context, batch []trace.Chunk) error {
+	for _, c := range batch {
+		e.last = c.Span(c.Len() - 1)
+	}
+	return nil
+}
+
+func (e *countExporter) Shutdown(context.Context) error { return nil }
