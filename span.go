@@ -222,7 +222,20 @@ func (s *Span) SetTag(key string, value any) {
 	if s == nil {
 		return
 	}
-	v := toValue(value) // before the lock: String methods may call back
+	// Everything that runs the caller's code (String and Error methods)
+	// runs before the lock: that code may call back into the span.
+	if key == TagError {
+		if err, ok := value.(error); ok {
+			info := describeError(err, s.tracer.cfg.stackDepth, 1)
+			s.mu.Lock()
+			if !s.finished {
+				s.setErrorLocked(info)
+			}
+			s.mu.Unlock()
+			return
+		}
+	}
+	v := toValue(value)
 	s.mu.Lock()
 	if !s.finished {
 		s.setTagLocked(key, v, value)
@@ -262,8 +275,8 @@ func (s *Span) setTagLocked(key string, v Value, raw any) {
 			s.errored = false
 		case bool:
 			s.errored = e
-		case error:
-			s.setErrorLocked(e, s.tracer.cfg.stackDepth, 2)
+		case error: // from a Tag option: newSpan holds no lock yet
+			s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 3))
 		default:
 			s.errored = true
 			s.setValueLocked(TagErrorMessage, v)
@@ -321,22 +334,47 @@ func (s *Span) SetError(err error) {
 	if s == nil || err == nil {
 		return
 	}
+	info := describeError(err, s.tracer.cfg.stackDepth, 1)
 	s.mu.Lock()
 	if !s.finished {
-		s.setErrorLocked(err, s.tracer.cfg.stackDepth, 1)
+		s.setErrorLocked(info)
 	}
 	s.mu.Unlock()
 }
 
-// setErrorLocked records err; depth is the number of stack frames to keep
-// (0: none) and skip the number of the tracer's own frames between it and
-// the user's code, which the stack leaves out.
-func (s *Span) setErrorLocked(err error, depth, skip int) {
-	s.errored = true
-	s.setValueLocked(TagErrorMessage, StringValue(textOf(err)))
-	s.setValueLocked(TagErrorType, StringValue(errorType(err)))
+// errorInfo is what the error tags say about an error or a panic.
+type errorInfo struct{ msg, typ, stack string }
+
+// describeError describes err, calling its Error method, so it must run
+// without the span's lock. depth is the number of stack frames to keep (0:
+// none) and skip the number of the tracer's own frames between it and the
+// user's code, which the stack leaves out.
+func describeError(err error, depth, skip int) errorInfo {
+	e := errorInfo{msg: textOf(err), typ: errorType(err)}
 	if depth > 0 {
-		s.setValueLocked(TagErrorStack, StringValue(stack(skip+1, depth)))
+		e.stack = stack(skip+1, depth)
+	}
+	return e
+}
+
+// describePanic describes a recovered panic value.
+func describePanic(r any, stack string) errorInfo {
+	e := errorInfo{msg: "panic: " + textOf(r), stack: stack}
+	if err, ok := r.(error); ok {
+		e.typ = errorType(err)
+	} else {
+		e.typ = fmt.Sprintf("%T", r)
+	}
+	return e
+}
+
+// setErrorLocked marks the span as an error and records e's tags.
+func (s *Span) setErrorLocked(e errorInfo) {
+	s.errored = true
+	s.setValueLocked(TagErrorMessage, StringValue(e.msg))
+	s.setValueLocked(TagErrorType, StringValue(e.typ))
+	if e.stack != "" {
+		s.setValueLocked(TagErrorStack, StringValue(e.stack))
 	}
 }
 
@@ -348,22 +386,12 @@ func errorType(err error) string {
 
 // recordPanic marks the span with a recovered panic value and its stack.
 func (s *Span) recordPanic(r any, stack string) {
+	info := describePanic(r, stack)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.finished {
-		return
+	if !s.finished {
+		s.setErrorLocked(info)
 	}
-	s.errored = true
-	msg := textOf(r)
-	if err, ok := r.(error); ok {
-		s.setValueLocked(TagErrorType, StringValue(errorType(err)))
-	} else {
-		s.setValueLocked(TagErrorType, StringValue(fmt.Sprintf("%T", r)))
-	}
-	s.setValueLocked(TagErrorMessage, StringValue("panic: "+msg))
-	if stack != "" {
-		s.setValueLocked(TagErrorStack, StringValue(stack))
-	}
+	s.mu.Unlock()
 }
 
 // SetName changes the span's name (its operation name).
@@ -484,17 +512,21 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	} else {
 		d = cfg.end.Sub(s.start)
 	}
+	var info errorInfo
+	if cfg.err != nil {
+		depth := s.tracer.cfg.stackDepth
+		if cfg.stackSet {
+			depth = cfg.stackDepth
+		}
+		info = describeError(cfg.err, depth, skip+cfg.stackSkip)
+	}
 	s.mu.Lock()
 	if s.finished {
 		s.mu.Unlock()
 		return
 	}
 	if cfg.err != nil {
-		depth := s.tracer.cfg.stackDepth
-		if cfg.stackSet {
-			depth = cfg.stackDepth
-		}
-		s.setErrorLocked(cfg.err, depth, skip+cfg.stackSkip)
+		s.setErrorLocked(info)
 	}
 	s.duration = max(d, 0)
 	s.finished = true

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ctxtrace/trace"
@@ -397,5 +398,43 @@ func TestSetTags(t *testing.T) {
 	})
 	if s.NumTags() != 2 {
 		t.Fatalf("tags = %v", tags(s))
+	}
+}
+
+// reentrant calls back into the span from its Error and String methods:
+// the span must not hold its lock while it runs them.
+type reentrant struct{ s **trace.Span }
+
+func (r reentrant) Error() string  { (*r.s).SetTag("inside", 1); return "reentrant" }
+func (r reentrant) String() string { (*r.s).SetTag("inside", 2); return "reentrant" }
+
+func TestCallbacksDoNotDeadlock(t *testing.T) {
+	tr, spans := newTracer(t)
+	var s *trace.Span
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ctx context.Context
+		ctx, s = tr.Start(context.Background(), "op")
+		r := reentrant{&s}
+		s.SetTag("k", r)
+		s.SetTag(trace.TagError, r)
+		s.SetError(r)
+		func() {
+			defer func() { _ = recover() }()
+			_ = tr.Do(ctx, "panics", func(ctx context.Context) error {
+				inner := trace.SpanFromContext(ctx)
+				panic(reentrant{&inner})
+			})
+		}()
+		s.Finish(trace.WithError(r))
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("deadlock: a callback into the span blocked")
+	}
+	if got := byName(spans()); !got["op"].IsError() || !got["panics"].IsError() {
+		t.Errorf("spans: %v", got)
 	}
 }
