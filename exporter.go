@@ -21,6 +21,29 @@ type Exporter interface {
 	Shutdown(ctx context.Context) error
 }
 
+// Flusher is an Exporter that buffers: Tracer.Flush calls Flush after the
+// pipeline's own flush, to push what the exporter holds to its destination
+// and wait for it, within ctx. It may run concurrently with Export.
+type Flusher interface {
+	Flush(ctx context.Context) error
+}
+
+// RateReceiver is a Sampler that follows sampling rates decided elsewhere:
+// the Datadog Agent's rate_by_service, keyed "service:NAME,env:ENV", the key
+// "service:,env:" holding the default rate. It may be called at any time,
+// concurrently with Sample, and must not keep rates after it returns.
+type RateReceiver interface {
+	ReceiveRates(rates map[string]float64)
+}
+
+// RateSource is an Exporter that learns sampling rates, such as the Datadog
+// Agent exporter from the Agent's responses. New connects a RateSource
+// exporter to a RateReceiver sampler, so priority sampling follows the
+// Agent without any wiring by hand.
+type RateSource interface {
+	SetRateReceiver(r RateReceiver)
+}
+
 // Discard is an Exporter that drops everything and reports success.
 var Discard Exporter = discard{}
 
@@ -52,6 +75,28 @@ func (m multi) Export(ctx context.Context, batch []Chunk) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Flush flushes every member that is a Flusher.
+func (m multi) Flush(ctx context.Context) error {
+	var errs []error
+	for _, e := range m {
+		if f, ok := e.(Flusher); ok {
+			if err := f.Flush(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SetRateReceiver connects r to every member that is a RateSource.
+func (m multi) SetRateReceiver(r RateReceiver) {
+	for _, e := range m {
+		if s, ok := e.(RateSource); ok {
+			s.SetRateReceiver(r)
+		}
+	}
 }
 
 func (m multi) Shutdown(ctx context.Context) error {

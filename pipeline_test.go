@@ -480,3 +480,96 @@ func TestExporterShutdownComesAfterTheLastExport(t *testing.T) {
 		exp.mu.Unlock()
 	}
 }
+
+// bufferingExporter is a Flusher and a RateSource.
+type bufferingExporter struct {
+	mu       sync.Mutex
+	held     int
+	flushed  int
+	receiver trace.RateReceiver
+}
+
+func (e *bufferingExporter) Export(_ context.Context, batch []trace.Chunk) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range batch {
+		e.held += c.Len()
+	}
+	return nil
+}
+
+func (e *bufferingExporter) Flush(context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.flushed += e.held
+	e.held = 0
+	return nil
+}
+
+func (e *bufferingExporter) Shutdown(context.Context) error { return nil }
+
+func (e *bufferingExporter) SetRateReceiver(r trace.RateReceiver) { e.receiver = r }
+
+type rateSampler struct {
+	trace.Sampler
+	rates map[string]float64
+}
+
+func (s *rateSampler) ReceiveRates(r map[string]float64) { s.rates = r }
+
+func TestFlusherAndRateWiring(t *testing.T) {
+	for _, multi := range []bool{false, true} {
+		exp := &bufferingExporter{}
+		var e trace.Exporter = exp
+		if multi {
+			e = trace.MultiExporter(exp, trace.Discard)
+		}
+		s := &rateSampler{Sampler: trace.KeepAll}
+		tr := trace.New(trace.WithExporter(e), trace.WithSampler(s))
+		if exp.receiver != s {
+			t.Fatalf("multi=%v: the exporter was not connected to the sampler", multi)
+		}
+		exp.receiver.ReceiveRates(map[string]float64{"service:,env:": 0.5})
+		if s.rates["service:,env:"] != 0.5 {
+			t.Error("rates did not reach the sampler")
+		}
+		_, sp := tr.Start(context.Background(), "op")
+		sp.Finish()
+		if err := tr.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		exp.mu.Lock()
+		if exp.flushed != 1 {
+			t.Errorf("multi=%v: Flush did not reach the exporter's buffer (flushed %d)", multi, exp.flushed)
+		}
+		exp.mu.Unlock()
+		tr.Shutdown(context.Background())
+	}
+	// A sampler that is no RateReceiver leaves the exporter unconnected.
+	exp := &bufferingExporter{}
+	tr := trace.New(trace.WithExporter(exp))
+	defer tr.Shutdown(context.Background())
+	if exp.receiver != nil {
+		t.Error("KeepAll connected as a rate receiver")
+	}
+}
+
+func TestSnapshotServiceEntry(t *testing.T) {
+	tr, spans := newTracer(t)
+	ctx, root := tr.Start(context.Background(), "root")
+	dctx, db := tr.Start(ctx, "db", trace.Service("postgres"))
+	_, inner := tr.Start(dctx, "inner")
+	_, same := tr.Start(ctx, "same")
+	for _, s := range []*trace.Span{inner, same, db, root} {
+		s.Finish()
+	}
+	got := byName(spans())
+	for name, want := range map[string]bool{"root": true, "db": true, "inner": false, "same": false} {
+		if got[name].IsTopLevel() != want {
+			t.Errorf("%s: IsTopLevel = %v", name, !want)
+		}
+		if got[name].BaseService() != "svc" {
+			t.Errorf("%s: BaseService = %q", name, got[name].BaseService())
+		}
+	}
+}

@@ -73,6 +73,23 @@ func (x Snapshot) ParentID() uint64 {
 // root of the trace or the first span after a remote parent.
 func (x Snapshot) IsLocalRoot() bool { return x.s != nil && x.s.localRoot }
 
+// IsTopLevel reports whether the span is where its service is entered: a
+// local root, or a span whose service differs from its local parent's.
+// Datadog computes its per-service statistics on these spans.
+func (x Snapshot) IsTopLevel() bool {
+	return x.s != nil && (x.s.localRoot || x.s.service != x.s.parentService)
+}
+
+// BaseService returns the service of the tracer that recorded the span,
+// which differs from Service when the span named another (Datadog's
+// _dd.base_service).
+func (x Snapshot) BaseService() string {
+	if x.s == nil {
+		return ""
+	}
+	return x.s.tracer.cfg.service
+}
+
 // Start returns when the span started.
 func (x Snapshot) Start() time.Time {
 	if x.s == nil {

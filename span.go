@@ -56,6 +56,7 @@ type Span struct {
 	name, service, resource, spanType string
 	traceID                           TraceID
 	spanID, parentID                  uint64
+	parentService                     string // the local parent's service when this span started
 	start                             time.Time
 	duration                          time.Duration
 	errored                           bool
@@ -131,6 +132,7 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 		// A local parent: join its in-process trace.
 		p.mu.Lock()
 		s.service, s.baggage = p.service, p.baggage
+		s.parentService = p.service
 		p.mu.Unlock()
 		s.trace, s.traceID, s.parentID = p.trace, p.traceID, p.spanID
 		s.trace.mu.Lock()

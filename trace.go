@@ -23,6 +23,11 @@ type Tracer struct {
 // Without WithExporter, finished traces are discarded.
 func New(opts ...Option) *Tracer {
 	t := &Tracer{cfg: newConfig(opts)}
+	if src, ok := t.cfg.exporter.(RateSource); ok {
+		if rcv, ok := t.cfg.sampler.(RateReceiver); ok {
+			src.SetRateReceiver(rcv)
+		}
+	}
 	t.pipe = newPipeline(t)
 	return t
 }
@@ -161,13 +166,22 @@ func do(t *Tracer, inherit bool, ctx context.Context, name string, fn func(conte
 }
 
 // Flush exports every chunk already queued and waits until the exporter has
-// taken it, or until ctx is done. Spans of traces still running stay where
-// they are.
+// taken it, or until ctx is done; an exporter that buffers (a Flusher) is
+// then flushed too. Spans of traces still running stay where they are.
 func (t *Tracer) Flush(ctx context.Context) error {
 	if !t.Enabled() {
 		return nil
 	}
-	return t.pipe.flush(ctx)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := t.pipe.flush(ctx); err != nil {
+		return err
+	}
+	if f, ok := t.cfg.exporter.(Flusher); ok {
+		return f.Flush(ctx)
+	}
+	return nil
 }
 
 // Shutdown stops the tracer: it exports every finished span already queued,
