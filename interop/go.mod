@@ -6,6 +6,7 @@ replace github.com/ctxtrace/trace => ../
 
 require (
 	github.com/DataDog/datadog-agent/pkg/proto v0.85.4
+	github.com/tinylib/msgp v1.6.4
 	gopkg.in/DataDog/dd-trace-go.v1 v1.74.8
 )
 
@@ -54,7 +55,6 @@ require (
 	github.com/shirou/gopsutil/v4 v4.25.3 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/theckman/httpforwarded v0.4.0 // indirect
-	github.com/tinylib/msgp v1.6.4 // indirect
 	github.com/tklauser/go-sysconf v0.3.15 // indirect
 	github.com/tklauser/numcpus v0.10.0 // indirect
 	github.com/yusufpapurcu/wmi v1.2.4 // indirect

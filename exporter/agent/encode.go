@@ -1,0 +1,238 @@
+package agent
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/ctxtrace/trace"
+)
+
+// The Agent's v0.4 payload is a msgpack array of traces, each an array of
+// span maps. Arrays and maps whose lengths are known only once their
+// elements are written get a 32-bit header (0xdd, 0xdf and four bytes),
+// patched afterwards: msgpack allows a wide header for a short array, the
+// Agent's decoder reads it, and the encoder streams every span once, into
+// one buffer, without counting first.
+const (
+	array32 = 0xdd
+	map32   = 0xdf
+)
+
+// payload is a v0.4 request body being built or waiting to be sent.
+type payload struct {
+	buf    bytes.Buffer
+	traces int
+	spans  int
+}
+
+func newPayload() *payload {
+	p := &payload{}
+	p.buf.Write([]byte{array32, 0, 0, 0, 0})
+	return p
+}
+
+// seal writes the trace count into the header.
+func (p *payload) seal() []byte {
+	b := p.buf.Bytes()
+	binary.BigEndian.PutUint32(b[1:5], uint32(p.traces))
+	return b
+}
+
+// encoder writes chunks into payloads, starting a new payload whenever the
+// next span would make one reach the maximum size.
+type encoder struct {
+	enc        *msgpack.Encoder
+	p          *payload
+	maxPayload int
+	pid        float64
+	runtimeID  string
+
+	// emit receives every payload that is full; tooLarge counts spans that
+	// cannot fit even in an empty payload.
+	emit     func(*payload)
+	tooLarge func(n int)
+}
+
+func newEncoder(maxPayload int, emit func(*payload), tooLarge func(int)) *encoder {
+	e := &encoder{
+		enc:        msgpack.NewEncoder(nil),
+		maxPayload: maxPayload,
+		pid:        float64(os.Getpid()),
+		runtimeID:  runtimeID,
+		emit:       emit,
+		tooLarge:   tooLarge,
+	}
+	e.reset()
+	return e
+}
+
+func (e *encoder) reset() {
+	e.p = newPayload()
+	e.enc.Reset(&e.p.buf)
+}
+
+// take hands the current payload on, if it holds anything, and starts a
+// new one.
+func (e *encoder) take() {
+	if e.p.traces == 0 {
+		return
+	}
+	p := e.p
+	e.reset()
+	e.emit(p)
+}
+
+// chunk encodes one chunk as one trace, or as several when it does not fit
+// in what is left of a payload.
+func (e *encoder) chunk(c trace.Chunk) {
+	n := c.Len()
+	for i := 0; i < n; {
+		traceStart := e.p.buf.Len()
+		e.p.buf.Write([]byte{array32, 0, 0, 0, 0})
+		count := 0
+		for ; i < n; i++ {
+			before := e.p.buf.Len()
+			e.span(c, c.Span(i), count == 0)
+			if e.p.buf.Len() < e.maxPayload {
+				count++
+				continue
+			}
+			// The span overflowed the payload: take it back out.
+			e.p.buf.Truncate(before)
+			if count == 0 && e.p.traces == 0 {
+				// Alone in an empty payload and still too large.
+				e.tooLarge(1)
+				i++
+			}
+			break
+		}
+		if count == 0 {
+			e.p.buf.Truncate(traceStart)
+		} else {
+			binary.BigEndian.PutUint32(e.p.buf.Bytes()[traceStart+1:], uint32(count))
+			e.p.traces++
+			e.p.spans += count
+		}
+		if i < n {
+			e.take() // full: the rest of the chunk goes in the next payload
+		}
+	}
+}
+
+// span encodes one span map. first marks the first span of a trace in the
+// payload, which carries the trace-level tags, as dd-trace-go does.
+func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
+	enc, buf := e.enc, &e.p.buf
+	fields := 11
+	if s.Type() != "" {
+		fields++
+	}
+	_ = enc.EncodeMapLen(fields)
+	e.str("service")
+	e.str(s.Service())
+	e.str("name")
+	e.str(s.Name())
+	e.str("resource")
+	e.str(s.Resource())
+	if s.Type() != "" {
+		e.str("type")
+		e.str(s.Type())
+	}
+	e.str("trace_id")
+	_ = enc.EncodeUint(s.TraceID().Lower())
+	e.str("span_id")
+	_ = enc.EncodeUint(s.SpanID())
+	e.str("parent_id")
+	_ = enc.EncodeUint(s.ParentID())
+	e.str("start")
+	_ = enc.EncodeInt(s.Start().UnixNano())
+	e.str("duration")
+	_ = enc.EncodeInt(int64(s.Duration()))
+	e.str("error")
+	if s.IsError() {
+		_ = enc.EncodeInt(1)
+	} else {
+		_ = enc.EncodeInt(0)
+	}
+
+	// meta: the span's text tags, then what the wire adds.
+	e.str("meta")
+	metaAt := buf.Len()
+	buf.Write([]byte{map32, 0, 0, 0, 0})
+	meta := 0
+	kv := func(k, v string) {
+		e.str(k)
+		e.str(v)
+		meta++
+	}
+	// extra adds what the wire format adds, unless the span set the key
+	// itself: a map must not hold a key twice.
+	extra := func(k, v string) {
+		if _, dup := s.Tag(k); !dup {
+			kv(k, v)
+		}
+	}
+	for k, v := range s.Meta() {
+		kv(k, v)
+	}
+	extra("language", "go")
+	if s.IsLocalRoot() {
+		extra("runtime-id", e.runtimeID)
+		if o := c.Origin(); o != "" {
+			extra("_dd.origin", o)
+		}
+	}
+	if base := s.BaseService(); s.Service() != "" && !strings.EqualFold(s.Service(), base) {
+		extra("_dd.base_service", base)
+	}
+	if first {
+		for k, v := range c.Tags() {
+			extra(k, v)
+		}
+		if hi := s.TraceID().Upper(); hi != 0 {
+			extra("_dd.p.tid", hex16(hi))
+		}
+	}
+	binary.BigEndian.PutUint32(buf.Bytes()[metaAt+1:], uint32(meta))
+
+	// metrics: the span's numeric tags, then what the wire adds.
+	e.str("metrics")
+	metricsAt := buf.Len()
+	buf.Write([]byte{map32, 0, 0, 0, 0})
+	metrics := 0
+	num := func(k string, v float64) {
+		e.str(k)
+		_ = enc.EncodeFloat64(v)
+		metrics++
+	}
+	for k, v := range s.Metrics() {
+		num(k, v)
+	}
+	extraNum := func(k string, v float64) {
+		if _, dup := s.Tag(k); !dup {
+			num(k, v)
+		}
+	}
+	if p, ok := c.Priority(); ok {
+		extraNum("_sampling_priority_v1", float64(p))
+	}
+	extraNum("process_id", e.pid)
+	if s.IsTopLevel() {
+		extraNum("_dd.top_level", 1)
+		extraNum("_dd.trace_span_attribute_schema", 0)
+	}
+	binary.BigEndian.PutUint32(buf.Bytes()[metricsAt+1:], uint32(metrics))
+}
+
+func (e *encoder) str(s string) { _ = e.enc.EncodeString(s) }
+
+// hex16 formats v as 16 lowercase hexadecimal digits, zero-padded.
+func hex16(v uint64) string {
+	s := strconv.FormatUint(v, 16)
+	return strings.Repeat("0", 16-len(s)) + s
+}

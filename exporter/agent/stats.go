@@ -1,0 +1,53 @@
+package agent
+
+import "sync/atomic"
+
+// Stats counts what the exporter did with the spans it was given. Once
+// Shutdown has returned,
+// SpansReceived == SpansSent + Dropped.Total().
+type Stats struct {
+	SpansReceived uint64 // spans handed to Export
+	SpansSent     uint64 // spans in payloads the Agent accepted
+	Payloads      uint64 // payloads the Agent accepted
+	Bytes         uint64 // bytes of those payloads
+	Retries       uint64 // attempts repeated after a failure
+	Dropped       Drops
+}
+
+// Drops counts dropped spans by reason.
+type Drops struct {
+	QueueFull uint64 // the payload queue was over its byte budget
+	TooLarge  uint64 // a single span larger than the maximum payload
+	Rejected  uint64 // the Agent answered 4xx (not 429): retrying would not help
+	Failed    uint64 // no success after every retry (connection errors, 429, 5xx, timeouts)
+	Shutdown  uint64 // still queued or in flight when Shutdown gave up
+}
+
+// Total returns the sum of every reason.
+func (d Drops) Total() uint64 {
+	return d.QueueFull + d.TooLarge + d.Rejected + d.Failed + d.Shutdown
+}
+
+type counters struct {
+	received, sent, payloads, bytes, retries                                           atomic.Uint64
+	droppedQueueFull, droppedTooLarge, droppedRejected, droppedFailed, droppedShutdown atomic.Uint64
+}
+
+// Stats returns the exporter's counters.
+func (e *Exporter) Stats() Stats {
+	c := &e.stats
+	return Stats{
+		SpansSent: c.sent.Load(),
+		Payloads:  c.payloads.Load(),
+		Bytes:     c.bytes.Load(),
+		Retries:   c.retries.Load(),
+		Dropped: Drops{
+			QueueFull: c.droppedQueueFull.Load(),
+			TooLarge:  c.droppedTooLarge.Load(),
+			Rejected:  c.droppedRejected.Load(),
+			Failed:    c.droppedFailed.Load(),
+			Shutdown:  c.droppedShutdown.Load(),
+		},
+		SpansReceived: c.received.Load(),
+	}
+}
