@@ -32,6 +32,11 @@ type ddScenario struct {
 	info string               // /info answer; infoNoStats unless set
 	opts []tracer.StartOption // extra start options
 	run  func(t *testing.T)
+	// flush calls tracer.Flush() and waits for the payload before tracer.Stop().
+	// tracer.Stop() swaps the global tracer for a no-op before its final flush,
+	// and the sender reads the global tracer to decide on
+	// Datadog-Client-Computed-Stats, so the Stop-time flush omits that header.
+	flush bool
 }
 
 func ddBaseOpts(addr string) []tracer.StartOption {
@@ -48,7 +53,7 @@ func ddBaseOpts(addr string) []tracer.StartOption {
 
 // runDD starts a fresh fake agent and tracer, runs fn, stops the tracer (which
 // flushes) and returns the agent.
-func runDD(t *testing.T, info string, extra []tracer.StartOption, fn func(t *testing.T)) *fakeAgent {
+func runDD(t *testing.T, info string, extra []tracer.StartOption, flush bool, fn func(t *testing.T)) *fakeAgent {
 	t.Helper()
 	if info == "" {
 		info = infoNoStats
@@ -56,6 +61,14 @@ func runDD(t *testing.T, info string, extra []tracer.StartOption, fn func(t *tes
 	a := newFakeAgent(t, info)
 	tracer.Start(append(ddBaseOpts(a.addr()), extra...)...)
 	fn(t)
+	if flush {
+		// Flush hands the payload to a sending goroutine; wait until it has
+		// arrived so that tracer.Stop cannot race with it.
+		tracer.Flush()
+		for i := 0; i < 200 && len(a.traceRequests()) == 0; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	tracer.Stop()
 	return a
 }
@@ -190,7 +203,18 @@ var ddScenarios = []ddScenario{
 		c3.Finish()
 		r.Finish()
 	}},
-	{name: "9_info_with_v05_stats_dropP0", info: infoFull, run: func(t *testing.T) {
+	{name: "1b_root_only_flush_before_stop", flush: true, run: func(t *testing.T) {
+		s := tracer.StartSpan("web.request", tracer.ResourceName("/posts"), tracer.SpanType("web"))
+		s.Finish()
+	}},
+	{name: "9_info_with_v05_stats_dropP0_flush_before_stop", info: infoFull, flush: true, run: func(t *testing.T) {
+		s := tracer.StartSpan("full.root", tracer.ResourceName("/x"), tracer.SpanType("web"))
+		s.Finish()
+		d := tracer.StartSpan("full.dropped")
+		d.SetTag(ext.ManualDrop, true)
+		d.Finish()
+	}},
+	{name: "9b_info_with_v05_stats_dropP0_stop_only", info: infoFull, run: func(t *testing.T) {
 		s := tracer.StartSpan("full.root", tracer.ResourceName("/x"), tracer.SpanType("web"))
 		s.Finish()
 		d := tracer.StartSpan("full.dropped")
@@ -211,7 +235,7 @@ func TestDumpDDTrace(t *testing.T) {
 	var all strings.Builder
 	for _, sc := range ddScenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			a := runDD(t, sc.info, sc.opts, sc.run)
+			a := runDD(t, sc.info, sc.opts, sc.flush, sc.run)
 			var sb strings.Builder
 			sb.WriteString("=== scenario " + sc.name + "\n")
 			sb.WriteString("requests by path: ")

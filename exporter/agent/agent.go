@@ -22,6 +22,7 @@ import (
 type Exporter struct {
 	cfg       config
 	client    *http.Client
+	ownClient bool // made here, so its idle connections are ours to close
 	tracesURL string
 	infoURL   string
 	headers   http.Header
@@ -71,6 +72,7 @@ func New(opts ...Option) *Exporter {
 		cfg.logger.Error("trace/agent: no usable Agent address; traces will be dropped", slog.String("error", err.Error()))
 	} else {
 		e.client = ep.client(cfg.client, cfg.concurrency)
+		e.ownClient = cfg.client == nil
 		e.tracesURL = ep.base + "/v0.4/traces"
 		e.infoURL = ep.base + "/info"
 	}
@@ -143,6 +145,11 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		e.wg.Wait()
+		// Idle keep-alive connections hold two goroutines each until the
+		// transport's idle timeout: close them with the exporter.
+		if e.ownClient {
+			e.client.CloseIdleConnections()
+		}
 		close(done)
 	}()
 	select {

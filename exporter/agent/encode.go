@@ -89,15 +89,37 @@ func (e *encoder) take() {
 
 // chunk encodes one chunk as one trace, or as several when it does not fit
 // in what is left of a payload.
+//
+// The local root, if the chunk has it, goes first: the first span of each
+// trace carries the trace-level tags, and dd-trace-go puts them on the
+// first span its trace started, the root. The order of spans within a
+// trace means nothing to the Agent.
 func (e *encoder) chunk(c trace.Chunk) {
 	n := c.Len()
+	root := 0
+	for i, s := range c.Spans() {
+		if s.IsLocalRoot() {
+			root = i
+			break
+		}
+	}
+	// at maps the encoding order to the chunk's: the root, then the rest.
+	at := func(j int) int {
+		switch {
+		case j == 0:
+			return root
+		case j <= root:
+			return j - 1
+		}
+		return j
+	}
 	for i := 0; i < n; {
 		traceStart := e.p.buf.Len()
 		e.p.buf.Write([]byte{array32, 0, 0, 0, 0})
 		count := 0
 		for ; i < n; i++ {
 			before := e.p.buf.Len()
-			e.span(c, c.Span(i), count == 0)
+			e.span(c, c.Span(at(i)), count == 0)
 			if e.p.buf.Len() < e.maxPayload {
 				count++
 				continue

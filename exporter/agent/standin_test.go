@@ -1,0 +1,116 @@
+package agent_test
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// standIn is a stand-in Datadog Agent on 127.0.0.1 (or a Unix socket). It
+// decodes every payload and answers as told.
+type standIn struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	requests []request
+	// respond answers a request; nil answers 200 with an empty rate map.
+	respond func(w http.ResponseWriter, r *http.Request, n int)
+	infos   int
+}
+
+type request struct {
+	header http.Header
+	size   int
+	traces [][]map[string]any
+}
+
+func newStandIn(t testing.TB) *standIn {
+	s := &standIn{t: t}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// newUnixStandIn is a stand-in listening on a Unix socket; it returns the
+// socket's path.
+func newUnixStandIn(t testing.TB) (*standIn, string) {
+	path := t.TempDir() + "/apm.socket"
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &standIn{t: t}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	s.srv.Listener = ln
+	s.srv.Start()
+	t.Cleanup(s.srv.Close)
+	return s, path
+}
+
+func (s *standIn) url() string { return s.srv.URL }
+
+func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/info":
+		s.mu.Lock()
+		s.infos++
+		s.mu.Unlock()
+		io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces","/v0.5/traces"],"client_drop_p0s":true}`)
+		return
+	case "/v0.4/traces":
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	var traces [][]map[string]any
+	if err := msgpack.Unmarshal(body, &traces); err != nil {
+		s.t.Errorf("the stand-in agent could not decode a payload: %v", err)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, request{header: r.Header.Clone(), size: len(body), traces: traces})
+	n := len(s.requests)
+	respond := s.respond
+	s.mu.Unlock()
+	if respond != nil {
+		respond(w, r, n)
+		return
+	}
+	io.WriteString(w, `{"rate_by_service":{}}`)
+}
+
+func (s *standIn) setRespond(f func(w http.ResponseWriter, r *http.Request, n int)) {
+	s.mu.Lock()
+	s.respond = f
+	s.mu.Unlock()
+}
+
+// spans returns every span received, with the index of its payload.
+func (s *standIn) spans() []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, r := range s.requests {
+		for _, tr := range r.traces {
+			out = append(out, tr...)
+		}
+	}
+	return out
+}
+
+func (s *standIn) reqs() []request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]request(nil), s.requests...)
+}
