@@ -112,7 +112,7 @@ func TestPayload(t *testing.T) {
 	for k, v := range map[string]string{
 		"Content-Type": "application/msgpack", "X-Datadog-Trace-Count": "1", "Datadog-Meta-Lang": "go",
 		"Datadog-Meta-Lang-Version": strings.TrimPrefix(runtime.Version(), "go"), "Datadog-Meta-Tracer-Version": agent.TracerVersion,
-		"Datadog-Meta-Lang-Interpreter": runtime.Compiler + "-" + runtime.GOARCH + "-" + runtime.GOOS,
+		"Datadog-Meta-Lang-Interpreter":     runtime.Compiler + "-" + runtime.GOARCH + "-" + runtime.GOOS,
 		"Datadog-Client-Computed-Top-Level": "yes",
 	} {
 		if h.Get(k) != v {
@@ -526,10 +526,14 @@ func TestExporterShutdownReportsLoss(t *testing.T) {
 
 func TestGarbageAnswers(t *testing.T) {
 	cases := map[string]func(w http.ResponseWriter, r *http.Request){
-		"invalid JSON":  func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"rate_by_service": [}`) },
-		"2 MB body":     func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(strings.Repeat("x", 2<<20))) },
-		"wrong types":   func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"rate_by_service":{"service:a,env:b":"high"}}`) },
-		"out of range":  func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"rate_by_service":{"service:a,env:b":7,"service:,env:":0.5}}`) },
+		"invalid JSON": func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"rate_by_service": [}`) },
+		"2 MB body":    func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(strings.Repeat("x", 2<<20))) },
+		"wrong types": func(w http.ResponseWriter, _ *http.Request) {
+			io.WriteString(w, `{"rate_by_service":{"service:a,env:b":"high"}}`)
+		},
+		"out of range": func(w http.ResponseWriter, _ *http.Request) {
+			io.WriteString(w, `{"rate_by_service":{"service:a,env:b":7,"service:,env:":0.5}}`)
+		},
 		"empty":         func(w http.ResponseWriter, _ *http.Request) {},
 		"cut mid-reply": cutConnection,
 	}

@@ -59,10 +59,10 @@ func TestResolve(t *testing.T) {
 
 func TestParseContainerID(t *testing.T) {
 	cases := map[string]string{
-		"13:name=systemd:/docker/3726184226f5d3147c25fdeab5b60097e378e8a720503a5e19ecfdf29f869860": "3726184226f5d3147c25fdeab5b60097e378e8a720503a5e19ecfdf29f869860",
+		"13:name=systemd:/docker/3726184226f5d3147c25fdeab5b60097e378e8a720503a5e19ecfdf29f869860":                                                                 "3726184226f5d3147c25fdeab5b60097e378e8a720503a5e19ecfdf29f869860",
 		"1:cpu:/kubepods/besteffort/pod3d274242-8ee0-11e9-a8a6-1e68d864ef1a/cri-containerd-3e74d3fd9db4c9dd921ae05c2502fb984d0cde1b36e581b13f79c639da4518a1.scope": "3e74d3fd9db4c9dd921ae05c2502fb984d0cde1b36e581b13f79c639da4518a1",
-		"1:name=systemd:/ecs/34dc0b5e626f2c5c4c5170e34b10e765-1234567890":                                                                                             "34dc0b5e626f2c5c4c5170e34b10e765-1234567890",
-		"1:name=systemd:/uuid/34dc0b5e-626f-2c5c-4c51-70e34b10e765":                                                                                                   "34dc0b5e-626f-2c5c-4c51-70e34b10e765",
+		"1:name=systemd:/ecs/34dc0b5e626f2c5c4c5170e34b10e765-1234567890":                                                                                          "34dc0b5e626f2c5c4c5170e34b10e765-1234567890",
+		"1:name=systemd:/uuid/34dc0b5e-626f-2c5c-4c51-70e34b10e765":                                                                                                "34dc0b5e-626f-2c5c-4c51-70e34b10e765",
 		"0::/":                   "",
 		"0::/user.slice/session": "",
 		"garbage":                "",
