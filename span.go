@@ -8,6 +8,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 	"unsafe"
@@ -177,7 +178,11 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	for i := range opts {
 		switch o := &opts[i]; o.kind {
 		case optTag:
-			s.setTagLocked(o.str, toValue(o.val), o.val)
+			if rv, ok := sliceOf(o.val); ok {
+				s.setSlice(o.str, rv, false)
+			} else {
+				s.setTagLocked(o.str, toValue(o.val), o.val)
+			}
 		case optTags:
 			m, _ := o.val.(map[string]any)
 			for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -215,7 +220,8 @@ func (s *Span) applyDecisionLocked(d Decision) {
 // Values are stored as dd-trace-go stores them: strings as text; bools as
 // "true" or "false"; numbers as numbers, except integers beyond ±2^53,
 // which lose precision as float64 and are kept as decimal text; []byte,
-// fmt.Stringer and error values as their text; anything else as fmt.Sprint
+// fmt.Stringer and error values as their text; a slice or an array as one
+// tag per element, named key.0, key.1 and so on; anything else as fmt.Sprint
 // formats it. Some keys have a meaning of their own (see TagServiceName and
 // the constants after it). Keys longer than the tracer's limit are cut,
 // values too; once a span holds the maximum number of tags, new keys are
@@ -237,12 +243,35 @@ func (s *Span) SetTag(key string, value any) {
 			return
 		}
 	}
+	if rv, ok := sliceOf(value); ok {
+		s.setSlice(key, rv, true)
+		return
+	}
 	v := toValue(value)
 	s.mu.Lock()
 	if !s.finished {
 		s.setTagLocked(key, v, value)
 	}
 	s.mu.Unlock()
+}
+
+// setSlice sets one tag per element, key.0, key.1..., as dd-trace-go does
+// with slices, up to the tracer's tag limit. locked says whether each store
+// must take the span's lock (false while newSpan builds the span).
+func (s *Span) setSlice(key string, rv reflect.Value, locked bool) {
+	n := min(rv.Len(), s.tracer.cfg.limits.Tags)
+	for i := range n {
+		k := key + "." + strconv.Itoa(i)
+		elem := rv.Index(i).Interface()
+		switch inner, ok := sliceOf(elem); {
+		case ok:
+			s.setSlice(k, inner, locked)
+		case locked:
+			s.SetTag(k, elem)
+		default:
+			s.setTagLocked(k, toValue(elem), elem)
+		}
+	}
 }
 
 // SetTags sets each tag in tags, as SetTag does.

@@ -62,7 +62,6 @@ func TestSetTagRouting(t *testing.T) {
 		{"error", errors.New("boom"), trace.KindString, "boom", 0},
 		{"nil", nil, trace.KindString, "<nil>", 0},
 		{"struct", struct{ A int }{3}, trace.KindString, "{3}", 0},
-		{"slice", []int{1, 2}, trace.KindString, "[1 2]", 0},
 		{"Value", trace.NumberValue(9), trace.KindNumber, "", 9},
 		{"panicking String", panicky{}, trace.KindString, "%!v(PANIC=no string for you)", 0},
 		{"nil pointer Stringer", nilPtr, trace.KindString, "%!v(PANIC=runtime error: invalid memory address or nil pointer dereference)", 0},
@@ -436,5 +435,36 @@ func TestCallbacksDoNotDeadlock(t *testing.T) {
 	}
 	if got := byName(spans()); !got["op"].IsError() || !got["panics"].IsError() {
 		t.Errorf("spans: %v", got)
+	}
+}
+
+func TestSetTagSlices(t *testing.T) {
+	s := one(t, func(s *trace.Span) {
+		s.SetTag("list", []string{"a", "b"})
+		s.SetTag("nums", []int{1, 2})
+		s.SetTag("nested", [][]string{{"x"}, {"y", "z"}})
+		s.SetTag("array", [2]bool{true, false})
+		s.SetTag("bytes", []byte("text"))
+	}, trace.WithGlobalTag("g", "v"))
+	got := map[string]string{}
+	for k, v := range s.Tags() {
+		got[k] = v.String()
+	}
+	want := map[string]string{
+		"g": "v", "list.0": "a", "list.1": "b", "nums.0": "1", "nums.1": "2",
+		"nested.0.0": "x", "nested.1.0": "y", "nested.1.1": "z", "array.0": "true", "array.1": "false", "bytes": "text",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	if v, _ := s.Tag("nums.1"); v.Kind() != trace.KindNumber {
+		t.Error("numbers in a slice are not numbers")
+	}
+	// A Tag option expands too.
+	tr, spans := newTracer(t, trace.WithLimits(trace.Limits{Tags: 3}))
+	_, sp := tr.Start(context.Background(), "op", trace.Tag("l", []string{"a", "b", "c", "d", "e"}))
+	sp.Finish()
+	if n := spans()[0].NumTags(); n != 3 {
+		t.Errorf("%d tags from a long slice, want the limit 3", n)
 	}
 }

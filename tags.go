@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"reflect"
 	"iter"
 	"strconv"
 	"unicode/utf8"
@@ -166,6 +167,23 @@ func toValue(v any) Value {
 		return Value{str: "<nil>"}
 	}
 	return Value{str: textOf(v)}
+}
+
+// sliceOf returns v as a reflect.Value when it is a slice or an array whose
+// elements SetTag sets one by one; byte slices are text, not lists.
+func sliceOf(v any) (reflect.Value, bool) {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return reflect.Value{}, false
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return reflect.Value{}, false
+		}
+		return reflect.ValueOf(v), true
+	}
+	return reflect.Value{}, false
 }
 
 func intValue(v int64) Value {

@@ -83,6 +83,10 @@ func New(opts ...Option) *Exporter {
 		"Datadog-Meta-Lang-Interpreter":     {langInterpreter},
 		"Datadog-Meta-Tracer-Version":       {TracerVersion},
 		"Datadog-Client-Computed-Top-Level": {"yes"},
+		// Every trace is sent, sampled out or not, so that the Agent's
+		// statistics see them all: nothing is dropped on this side.
+		"Datadog-Client-Dropped-P0-Traces": {"0"},
+		"Datadog-Client-Dropped-P0-Spans":  {"0"},
 	}
 	if id := containerID(); id != "" {
 		e.headers.Set("Datadog-Container-ID", id)

@@ -114,6 +114,7 @@ func TestPayload(t *testing.T) {
 		"Datadog-Meta-Lang-Version": strings.TrimPrefix(runtime.Version(), "go"), "Datadog-Meta-Tracer-Version": agent.TracerVersion,
 		"Datadog-Meta-Lang-Interpreter":     runtime.Compiler + "-" + runtime.GOARCH + "-" + runtime.GOOS,
 		"Datadog-Client-Computed-Top-Level": "yes",
+		"Datadog-Client-Dropped-P0-Traces": "0", "Datadog-Client-Dropped-P0-Spans": "0",
 	} {
 		if h.Get(k) != v {
 			t.Errorf("header %s = %q, want %q", k, h.Get(k), v)
@@ -165,8 +166,14 @@ func TestPayload(t *testing.T) {
 			t.Errorf("root meta %s = %v, want %s", k, rm[k], v)
 		}
 	}
-	if rid, _ := rm["runtime-id"].(string); len(rid) != 36 {
-		t.Errorf("runtime-id = %q", rid)
+	if rid, _ := rm["runtime-id"].(string); len(rid) != 36 || dm["runtime-id"] != rid {
+		t.Errorf("runtime-id = %q on the root, %q on the child", rid, dm["runtime-id"])
+	}
+	if rmet := metrics(r); rmet["_dd.profiling.enabled"] != 0.0 {
+		t.Errorf("root metrics: %v", rmet)
+	}
+	if _, ok := metrics(d)["_dd.profiling.enabled"]; ok {
+		t.Error("_dd.profiling.enabled on a child")
 	}
 	if tid, _ := rm["_dd.p.tid"].(string); tid != fmt.Sprintf("%016x", uint64(1_800_000_000)<<32) {
 		t.Errorf("_dd.p.tid = %q", tid)
@@ -174,7 +181,7 @@ func TestPayload(t *testing.T) {
 	if dm["_dd.base_service"] != "svc" || dm["error.message"] != "boom" || dm["error.type"] != "*errors.errorString" || dm["env"] != "prod" {
 		t.Errorf("db meta: %v", dm)
 	}
-	for _, k := range []string{"version", "runtime-id", "_dd.p.tid", "_dd.p.dm", "secret"} {
+	for _, k := range []string{"version", "_dd.p.tid", "_dd.p.dm", "secret"} {
 		if _, ok := dm[k]; ok {
 			t.Errorf("db meta has %s", k)
 		}

@@ -10,8 +10,8 @@
 //
 // Each span carries its tags (text in meta, numbers in metrics) and what
 // dd-trace-go adds, so that the Agent and the Datadog backend treat both
-// alike: language:go and process_id on every span, the sampling priority
-// (_sampling_priority_v1), runtime-id on local roots, _dd.top_level on
+// alike: language:go, runtime-id, process_id and the sampling priority
+// (_sampling_priority_v1) on every span, _dd.top_level on
 // service entry spans, _dd.base_service on spans of another service than
 // the tracer's, and the trace-level tags (_dd.p.dm, _dd.p.tid...) on the
 // first span of each trace in a payload. Baggage is never sent.

@@ -203,8 +203,8 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		kv(k, v)
 	}
 	extra("language", "go")
+	extra("runtime-id", e.runtimeID)
 	if s.IsLocalRoot() {
-		extra("runtime-id", e.runtimeID)
 		if o := c.Origin(); o != "" {
 			extra("_dd.origin", o)
 		}
@@ -244,6 +244,10 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		extraNum("_sampling_priority_v1", float64(p))
 	}
 	extraNum("process_id", e.pid)
+	if s.IsLocalRoot() {
+		// No profiler runs beside this tracer; dd-trace-go says so on roots.
+		extraNum("_dd.profiling.enabled", 0)
+	}
 	if s.IsTopLevel() {
 		extraNum("_dd.top_level", 1)
 		extraNum("_dd.trace_span_attribute_schema", 0)
