@@ -2,8 +2,8 @@ package trace
 
 import (
 	"fmt"
-	"reflect"
 	"iter"
+	"reflect"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"

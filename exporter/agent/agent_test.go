@@ -114,7 +114,7 @@ func TestPayload(t *testing.T) {
 		"Datadog-Meta-Lang-Version": strings.TrimPrefix(runtime.Version(), "go"), "Datadog-Meta-Tracer-Version": agent.TracerVersion,
 		"Datadog-Meta-Lang-Interpreter":     runtime.Compiler + "-" + runtime.GOARCH + "-" + runtime.GOOS,
 		"Datadog-Client-Computed-Top-Level": "yes",
-		"Datadog-Client-Dropped-P0-Traces": "0", "Datadog-Client-Dropped-P0-Spans": "0",
+		"Datadog-Client-Dropped-P0-Traces":  "0", "Datadog-Client-Dropped-P0-Spans": "0",
 	} {
 		if h.Get(k) != v {
 			t.Errorf("header %s = %q, want %q", k, h.Get(k), v)
