@@ -26,7 +26,7 @@ type Limits struct {
 
 // Defaults, each changed by the option named beside it.
 const (
-	DefaultQueueBytes    = 32 << 20        // WithQueueSize
+	DefaultQueueBytes    = 64 << 20        // WithQueueSize
 	DefaultBatchBytes    = 1 << 20         // WithBatchSize
 	DefaultFlushInterval = 2 * time.Second // WithFlushInterval
 	DefaultExportTimeout = 10 * time.Second

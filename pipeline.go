@@ -96,6 +96,7 @@ func (p *pipeline) enqueue(c Chunk) {
 	sh.chunks = append(sh.chunks, c)
 	sh.bytes += size
 	full := sh.bytes >= p.shardKick
+	behind := sh.bytes >= p.shardLimit/8
 	sh.mu.Unlock()
 	st.queued.Add(n)
 	if full {
@@ -103,6 +104,16 @@ func (p *pipeline) enqueue(c Chunk) {
 		case p.kick <- struct{}{}:
 		default:
 		}
+	}
+	if behind {
+		// The queue fills faster than the batcher drains it: more
+		// goroutines finish spans than there are cores, and the batcher
+		// waits for a turn. Yield this one's turn so that it gets one,
+		// instead of dropping later. Gosched never waits for the
+		// exporter or any I/O; it only costs a trip through the
+		// scheduler, and only while a shard holds more than an eighth of its budget, four times
+		// what should have started an export.
+		runtime.Gosched()
 	}
 }
 

@@ -129,6 +129,14 @@ func (x Snapshot) Tag(key string) (Value, bool) {
 	return x.s.tags.get(key)
 }
 
+// TagAt returns the i-th tag, 0 <= i < NumTags(), in the order Tags
+// yields them. It is Tags without the iterator, for exporters that count
+// their allocations.
+func (x Snapshot) TagAt(i int) (string, Value) {
+	t := x.s.tags.at(i)
+	return t.key, t.val
+}
+
 // NumTags returns how many tags the span has.
 func (x Snapshot) NumTags() int {
 	if x.s == nil {

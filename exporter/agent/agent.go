@@ -32,6 +32,7 @@ type Exporter struct {
 	closed bool
 
 	queue   chan *payload
+	free    payloads
 	queued  atomic.Int64 // bytes of payloads queued or in flight
 	pending idleSignal   // payloads queued or in flight
 
@@ -62,10 +63,11 @@ func New(opts ...Option) *Exporter {
 	e := &Exporter{
 		cfg:   cfg,
 		queue: make(chan *payload, 4096),
+		free:  make(payloads, cfg.concurrency+1),
 		stop:  make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	e.enc = newEncoder(cfg.maxPayload, e.enqueue, func(n int) { e.stats.droppedTooLarge.Add(uint64(n)) })
+	e.enc = newEncoder(cfg.maxPayload, e.free, e.enqueue, func(n int) { e.stats.droppedTooLarge.Add(uint64(n)) })
 
 	ep, err := resolve(cfg.url)
 	if err != nil {
@@ -182,6 +184,7 @@ func (e *Exporter) enqueue(p *payload) {
 	if e.queued.Add(size) > int64(e.cfg.queueBytes) {
 		e.queued.Add(-size)
 		e.stats.droppedQueueFull.Add(uint64(p.spans))
+		e.free.put(p, 2*e.cfg.flushSize)
 		e.logs.warn(e.cfg.logger, "queue_full", "trace/agent: payload queue full; dropping spans",
 			slog.Int("spans", p.spans))
 		return
@@ -220,6 +223,7 @@ func (e *Exporter) sender() {
 		e.send(p)
 		e.queued.Add(-int64(p.buf.Len()))
 		e.pending.done()
+		e.free.put(p, 2*e.cfg.flushSize)
 	}
 }
 

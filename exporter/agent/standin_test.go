@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -22,6 +23,10 @@ type standIn struct {
 	// respond answers a request; nil answers 200 with an empty rate map.
 	respond func(w http.ResponseWriter, r *http.Request, n int)
 	infos   int
+	// countOnly counts spans without keeping them: cheap enough for a
+	// load test that shares the machine's cores with the stand-in.
+	countOnly bool
+	counted   int
 }
 
 type request struct {
@@ -72,6 +77,19 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	if s.countOnly {
+		n, err := countSpans(body)
+		if err != nil {
+			s.t.Errorf("the stand-in agent could not decode a payload: %v", err)
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.counted += n
+		s.mu.Unlock()
+		io.WriteString(w, `{}`)
+		return
+	}
 	var traces [][]map[string]any
 	if err := msgpack.Unmarshal(body, &traces); err != nil {
 		s.t.Errorf("the stand-in agent could not decode a payload: %v", err)
@@ -88,6 +106,29 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, `{"rate_by_service":{}}`)
+}
+
+// countSpans walks a payload's arrays and skips each span's map.
+func countSpans(body []byte) (int, error) {
+	d := msgpack.NewDecoder(bytes.NewReader(body))
+	traces, err := d.DecodeArrayLen()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for range traces {
+		spans, err := d.DecodeArrayLen()
+		if err != nil {
+			return 0, err
+		}
+		for range spans {
+			if err := d.Skip(); err != nil {
+				return 0, err
+			}
+		}
+		n += spans
+	}
+	return n, nil
 }
 
 func (s *standIn) setRespond(f func(w http.ResponseWriter, r *http.Request, n int)) {
