@@ -168,7 +168,11 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	// queued are counted as lost at shutdown.
 	e.cancel()
 	<-done
-	return fmt.Errorf("agent: shutdown: %d spans not delivered: %w", e.stats.droppedShutdown.Load(), ctx.Err())
+	lost := e.stats.droppedShutdown.Load()
+	// Said here too: a tracer's Shutdown may have stopped waiting for this
+	// one, and would not see the error.
+	e.cfg.logger.Warn("trace/agent: shutdown deadline passed; spans not delivered", slog.Uint64("spans", lost))
+	return fmt.Errorf("agent: shutdown: %d spans not delivered: %w", lost, ctx.Err())
 }
 
 // SetRateReceiver makes the exporter hand the Agent's sampling rates to r.

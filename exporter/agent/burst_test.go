@@ -2,7 +2,11 @@ package agent_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +46,54 @@ func TestBurst(t *testing.T) {
 	t.Logf("%d spans finished in %v; %d arrived; tracer %+v; exporter %+v", goroutines*perG, elapsed, got, tr.Stats(), exp.Stats())
 	if got != goroutines*perG {
 		t.Errorf("%d of %d spans arrived", got, goroutines*perG)
+	}
+	accounting(t, tr, exp, got)
+}
+
+// TestOutage: the agent answers 500 for three seconds while spans keep
+// finishing; with the default settings, they all arrive once it recovers.
+func TestOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a three-second outage")
+	}
+	srv := newStandIn(t)
+	srv.countOnly = true
+	var down atomic.Bool
+	down.Store(true)
+	srv.setRespond(func(w http.ResponseWriter, _ *http.Request, _ int) {
+		if down.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		io.WriteString(w, `{}`)
+	})
+	logs := &logRecorder{}
+	// Short flush intervals, so that payloads meet the outage; the retry
+	// policy is the default.
+	exp := agent.New(agent.WithURL(srv.url()), agent.WithLogger(slog.New(logs)), agent.WithFlushInterval(100*time.Millisecond))
+	tr := trace.New(trace.WithExporter(exp), trace.WithFlushInterval(100*time.Millisecond))
+	const perSecond, seconds = 3000, 3
+	start := time.Now()
+	for i := range perSecond * seconds {
+		_, s := tr.Start(context.Background(), "op")
+		s.Finish()
+		if i%perSecond == perSecond-1 {
+			time.Sleep(time.Until(start.Add(time.Duration(i/perSecond+1) * time.Second)))
+		}
+	}
+	down.Store(false)
+	shutdown(t, tr)
+	srv.mu.Lock()
+	got := srv.counted
+	srv.mu.Unlock()
+	if got != perSecond*seconds {
+		t.Errorf("%d of %d spans arrived after a %ds outage; exporter %+v", got, perSecond*seconds, seconds, exp.Stats())
+	}
+	if st := exp.Stats(); st.Retries == 0 {
+		t.Error("no retries during the outage")
+	}
+	if n := logs.count("could not send"); n != 0 {
+		t.Errorf("%d payloads given up on", n)
 	}
 	accounting(t, tr, exp, got)
 }

@@ -12,7 +12,7 @@ const (
 	DefaultFlushSize     = 4 << 20          // WithFlushSize
 	DefaultMaxPayload    = 25 << 20         // WithMaxPayload
 	DefaultTimeout       = 10 * time.Second // WithTimeout
-	DefaultRetries       = 5                // WithRetries
+	DefaultRetries       = 7                // WithRetries
 	DefaultConcurrency   = 2                // WithConcurrency
 	DefaultQueueBytes    = 64 << 20         // WithQueueSize
 )
@@ -138,7 +138,8 @@ func WithTimeout(d time.Duration) Option {
 // WithRetries sets how many times a payload is sent again after a
 // connection error, a 429 or a 5xx, with exponential backoff from initial
 // to at most max between attempts. A 400, a 413 or another 4xx is never
-// retried. Default DefaultRetries, from 100ms to 2s.
+// retried. Default DefaultRetries, from 100ms to 2s: a payload is tried for
+// about seven seconds, so an Agent that restarts loses nothing.
 func WithRetries(n int, initial, max time.Duration) Option {
 	return func(c *config) {
 		c.retries = n

@@ -85,9 +85,20 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
+		respond := s.respond
+		s.mu.Unlock()
+		if respond != nil {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			respond(rec, r, 0)
+			if rec.status/100 != 2 {
+				return // not accepted: not counted
+			}
+		} else {
+			io.WriteString(w, `{}`)
+		}
+		s.mu.Lock()
 		s.counted += n
 		s.mu.Unlock()
-		io.WriteString(w, `{}`)
 		return
 	}
 	var traces [][]map[string]any
@@ -106,6 +117,17 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, `{"rate_by_service":{}}`)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }
 
 // countSpans walks a payload's arrays and skips each span's map.
