@@ -235,6 +235,7 @@ const (
 	optStart
 	optChildOf
 	optSpanID
+	optLinks
 )
 
 // SpanOption configures a span when it starts; see Start and Do. It is a

@@ -74,11 +74,9 @@ func (x Snapshot) ParentID() uint64 {
 func (x Snapshot) IsLocalRoot() bool { return x.s != nil && x.s.localRoot }
 
 // IsTopLevel reports whether the span is where its service is entered: a
-// local root, or a span whose service differs from its local parent's.
-// Datadog computes its per-service statistics on these spans.
-func (x Snapshot) IsTopLevel() bool {
-	return x.s != nil && (x.s.localRoot || x.s.service != x.s.parentService)
-}
+// local root, or a span whose service differed from its local parent's when
+// it started. Datadog computes its per-service statistics on these spans.
+func (x Snapshot) IsTopLevel() bool { return x.s != nil && x.s.topLevel }
 
 // BaseService returns the service of the tracer that recorded the span,
 // which differs from Service when the span named another (Datadog's
@@ -241,7 +239,7 @@ func (c Chunk) Tags() iter.Seq2[string, string] { return seqKV(c.tags) }
 func (c Chunk) size() int {
 	n := 0
 	for _, s := range c.spans {
-		n += s.s.size
+		n += int(s.s.size)
 	}
 	return n
 }

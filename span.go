@@ -46,8 +46,12 @@ const (
 // Finish; a nil *Span is valid and does nothing. All methods are safe for
 // concurrent use.
 type Span struct {
-	mu       sync.Mutex
-	finished bool
+	mu        sync.Mutex
+	finished  bool
+	errored   bool
+	localRoot bool
+	topLevel  bool  // entered its service: see Snapshot.IsTopLevel
+	size      int32 // estimated bytes held, for the queue's budget
 
 	tracer *Tracer
 	trace  *traceState
@@ -57,14 +61,11 @@ type Span struct {
 	name, service, resource, spanType string
 	traceID                           TraceID
 	spanID, parentID                  uint64
-	parentService                     string // the local parent's service when this span started
 	start                             time.Time
 	duration                          time.Duration
-	errored                           bool
-	localRoot                         bool
-	size                              int // estimated bytes held, for the queue's budget
 	tags                              tagSet
 	baggage                           kvs
+	links                             []Link
 
 	// ctx is the context Start returns: the caller's context with this span
 	// attached. Living inside the span, it saves the allocation that
@@ -127,13 +128,14 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	} else {
 		s.spanID = id.Span()
 	}
-	s.size = spanOverhead + len(name)
+	s.size = int32(spanOverhead + len(name))
 
+	var parentService string
 	if p := parent.span; p != nil {
 		// A local parent: join its in-process trace.
 		p.mu.Lock()
 		s.service, s.baggage = p.service, p.baggage
-		s.parentService = p.service
+		parentService = p.service
 		p.mu.Unlock()
 		s.trace, s.traceID, s.parentID = p.trace, p.traceID, p.spanID
 		s.trace.mu.Lock()
@@ -167,7 +169,7 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 
 	for _, g := range t.cfg.globalTags {
 		s.tags.add(g.key, g.val)
-		s.size += len(g.key) + len(g.val.str)
+		s.size += int32(len(g.key) + len(g.val.str))
 	}
 	if t.cfg.env != "" {
 		s.setValueLocked("env", StringValue(t.cfg.env))
@@ -183,6 +185,11 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			} else {
 				s.setTagLocked(o.str, toValue(o.val), o.val)
 			}
+		case optLinks:
+			links, _ := o.val.([]Link)
+			for _, l := range links {
+				s.addLinkLocked(l)
+			}
 		case optTags:
 			m, _ := o.val.(map[string]any)
 			for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -190,6 +197,9 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			}
 		}
 	}
+	// As in dd-trace-go, a span enters its service if its service differs
+	// from its local parent's when it starts, tags included.
+	s.topLevel = s.localRoot || s.service != parentService
 	if s.localRoot && !s.trace.hasPriority {
 		d := t.cfg.sampler.Sample(SamplingParams{
 			TraceID: s.traceID, Name: s.name, Service: s.service,
@@ -348,7 +358,7 @@ func (s *Span) setValueLocked(key string, v Value) {
 		s.tracer.stats.tagsDropped.Add(1)
 		return
 	}
-	s.size += grew
+	s.size += int32(grew)
 }
 
 func (s *Span) cleanLocked(str string, max int) string {

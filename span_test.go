@@ -468,3 +468,36 @@ func TestSetTagSlices(t *testing.T) {
 		t.Errorf("%d tags from a long slice, want the limit 3", n)
 	}
 }
+
+func TestLinks(t *testing.T) {
+	tr, spans := newTracer(t)
+	_, other := tr.Start(context.Background(), "other")
+	attrs := map[string]string{"link.kind": "follows"}
+	_, s := tr.Start(context.Background(), "op", trace.WithLinks(trace.LinkTo(other.Context(), attrs), trace.Link{}))
+	attrs["link.kind"] = "changed" // the span kept a copy
+	s.AddLink(trace.Link{TraceID: trace.NewTraceID(1, 2), SpanID: 3, Tracestate: "dd=s:1", Flags: 1})
+	s.AddLink(trace.Link{TraceID: trace.NewTraceID(1, 2)}) // no span id: ignored
+	s.Finish()
+	s.AddLink(trace.Link{TraceID: trace.NewTraceID(1, 2), SpanID: 4}) // after Finish: ignored
+	other.Finish()
+	var nilSpan *trace.Span
+	nilSpan.AddLink(trace.Link{})
+	snap := byName(spans())["op"]
+	if snap.NumLinks() != 2 {
+		t.Fatalf("%d links", snap.NumLinks())
+	}
+	l0, l1 := snap.LinkAt(0), snap.LinkAt(1)
+	if l0.TraceID != other.TraceID() || l0.SpanID != other.SpanID() || l0.Attributes["link.kind"] != "follows" {
+		t.Errorf("link 0: %+v", l0)
+	}
+	l0.Attributes["link.kind"] = "mutated"
+	if snap.LinkAt(0).Attributes["link.kind"] != "follows" {
+		t.Error("a link's attributes changed through LinkAt")
+	}
+	if l1.SpanID != 3 || l1.Tracestate != "dd=s:1" || l1.Flags != 1 {
+		t.Errorf("link 1: %+v", l1)
+	}
+	if (trace.Snapshot{}).NumLinks() != 0 {
+		t.Error("empty snapshot has links")
+	}
+}

@@ -743,3 +743,45 @@ func TestConcurrentTraffic(t *testing.T) {
 	}
 	accounting(t, tr, exp, len(seen))
 }
+
+func TestSpanLinks(t *testing.T) {
+	srv := newStandIn(t)
+	exp := agent.New(agent.WithURL(srv.url()))
+	tr := trace.New(trace.WithExporter(exp))
+	_, s := tr.Start(context.Background(), "op", trace.WithLinks(
+		trace.Link{TraceID: trace.NewTraceID(0x2222, 0x1111), SpanID: 0x3333, Attributes: map[string]string{"link.kind": "follows"}, Tracestate: "dd=s:1", Flags: 1},
+		trace.Link{TraceID: trace.NewTraceID(0, 5), SpanID: 6},
+	))
+	s.Finish()
+	_, plain := tr.Start(context.Background(), "plain")
+	plain.Finish()
+	shutdown(t, tr)
+	var op, pl map[string]any
+	for _, sp := range srv.spans() {
+		if sp["name"] == "op" {
+			op = sp
+		} else {
+			pl = sp
+		}
+	}
+	if _, ok := pl["span_links"]; ok {
+		t.Error("span_links sent for a span without links")
+	}
+	links, _ := op["span_links"].([]any)
+	if len(links) != 2 {
+		t.Fatalf("span_links = %v", op["span_links"])
+	}
+	l0, l1 := links[0].(map[string]any), links[1].(map[string]any)
+	if fmt.Sprint(l0["trace_id"]) != "4369" || fmt.Sprint(l0["trace_id_high"]) != "8738" || fmt.Sprint(l0["span_id"]) != "13107" ||
+		l0["tracestate"] != "dd=s:1" || fmt.Sprint(l0["flags"]) != "1" || fmt.Sprint(l0["attributes"]) != "map[link.kind:follows]" {
+		t.Errorf("link 0: %v", l0)
+	}
+	if len(l1) != 2 {
+		t.Errorf("link 1 carries empty fields: %v", l1)
+	}
+	meta := op["meta"].(map[string]any)
+	want := `[{"trace_id":4369,"trace_id_high":8738,"span_id":13107,"attributes":{"link.kind":"follows"},"tracestate":"dd=s:1","flags":1},{"trace_id":5,"trace_id_high":0,"span_id":6,"attributes":null,"tracestate":"","flags":0}]`
+	if meta["_dd.span_links"] != want {
+		t.Errorf("_dd.span_links = %v", meta["_dd.span_links"])
+	}
+}

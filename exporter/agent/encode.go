@@ -3,6 +3,9 @@ package agent
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
+	"maps"
+	"slices"
 	"os"
 	"strconv"
 	"strings"
@@ -183,6 +186,9 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 	if s.Type() != "" {
 		fields++
 	}
+	if s.NumLinks() > 0 {
+		fields++
+	}
 	_ = enc.EncodeMapLen(fields)
 	e.str("service")
 	e.str(s.Service())
@@ -232,6 +238,9 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 	if base := s.BaseService(); s.Service() != "" && !strings.EqualFold(s.Service(), base) {
 		e.extraMeta(s, "_dd.base_service", base)
 	}
+	if s.NumLinks() > 0 {
+		e.extraMeta(s, "_dd.span_links", linksJSON(s))
+	}
 	if first {
 		for k, v := range c.Tags() {
 			e.extraMeta(s, k, v)
@@ -265,6 +274,82 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		e.extraMetric(s, "_dd.trace_span_attribute_schema", 0)
 	}
 	binary.BigEndian.PutUint32(buf.Bytes()[at+1:], uint32(e.count))
+
+	if s.NumLinks() > 0 {
+		e.str("span_links")
+		e.links(s)
+	}
+}
+
+// links writes the span's links as the Agent's span_links array, leaving
+// out empty optional fields as dd-trace-go does.
+func (e *encoder) links(s trace.Snapshot) {
+	n := s.NumLinks()
+	_ = e.enc.EncodeArrayLen(n)
+	for i := range n {
+		l := s.LinkAt(i)
+		fields := 2
+		if l.TraceID.Upper() != 0 {
+			fields++
+		}
+		if len(l.Attributes) > 0 {
+			fields++
+		}
+		if l.Tracestate != "" {
+			fields++
+		}
+		if l.Flags != 0 {
+			fields++
+		}
+		_ = e.enc.EncodeMapLen(fields)
+		e.str("trace_id")
+		_ = e.enc.EncodeUint(l.TraceID.Lower())
+		if hi := l.TraceID.Upper(); hi != 0 {
+			e.str("trace_id_high")
+			_ = e.enc.EncodeUint(hi)
+		}
+		e.str("span_id")
+		_ = e.enc.EncodeUint(l.SpanID)
+		if len(l.Attributes) > 0 {
+			e.str("attributes")
+			_ = e.enc.EncodeMapLen(len(l.Attributes))
+			for _, k := range slices.Sorted(maps.Keys(l.Attributes)) {
+				e.str(k)
+				e.str(l.Attributes[k])
+			}
+		}
+		if l.Tracestate != "" {
+			e.str("tracestate")
+			e.str(l.Tracestate)
+		}
+		if l.Flags != 0 {
+			e.str("flags")
+			_ = e.enc.EncodeUint(uint64(l.Flags))
+		}
+	}
+}
+
+// linksJSON is the _dd.span_links tag dd-trace-go adds beside the native
+// array, for Agents that predate it: every field, in this order.
+func linksJSON(s trace.Snapshot) string {
+	type link struct {
+		TraceID     uint64            `json:"trace_id"`
+		TraceIDHigh uint64            `json:"trace_id_high"`
+		SpanID      uint64            `json:"span_id"`
+		Attributes  map[string]string `json:"attributes"`
+		Tracestate  string            `json:"tracestate"`
+		Flags       uint32            `json:"flags"`
+	}
+	out := make([]link, s.NumLinks())
+	for i := range out {
+		l := s.LinkAt(i)
+		out[i] = link{l.TraceID.Lower(), l.TraceID.Upper(), l.SpanID, l.Attributes, l.Tracestate, l.Flags}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "[]"
+	}
+	return string(b)
 }
 
 func (e *encoder) meta(k, v string) {

@@ -1,0 +1,69 @@
+package trace
+
+import "maps"
+
+// Link relates a span to another span that is not its parent: the message
+// that caused it, a batch it belongs to, a trace it continues from another
+// system. The linked span may be in another trace.
+type Link struct {
+	TraceID    TraceID
+	SpanID     uint64
+	Attributes map[string]string // describe the relation, such as "link.kind": "follows"
+	Tracestate string            // the linked context's W3C tracestate, if any
+	Flags      uint32            // the linked context's W3C trace flags, if any
+}
+
+// LinkTo returns a Link to sc with the given attributes (which may be nil).
+func LinkTo(sc SpanContext, attrs map[string]string) Link {
+	return Link{TraceID: sc.traceID, SpanID: sc.spanID, Attributes: attrs}
+}
+
+// WithLinks adds links to the span as it starts. Links with a zero trace or
+// span id are ignored.
+func WithLinks(links ...Link) SpanOption {
+	return SpanOption{kind: optLinks, val: links}
+}
+
+// AddLink adds a link to the span. A link with a zero trace or span id is
+// ignored.
+func (s *Span) AddLink(l Link) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if !s.finished {
+		s.addLinkLocked(l)
+	}
+	s.mu.Unlock()
+}
+
+// addLinkLocked keeps a copy of l, so that the caller's map may change
+// afterwards without changing the span.
+func (s *Span) addLinkLocked(l Link) {
+	if l.TraceID.IsZero() || l.SpanID == 0 {
+		return
+	}
+	if len(s.links) >= s.tracer.cfg.limits.Tags {
+		s.tracer.stats.tagsDropped.Add(1)
+		return
+	}
+	l.Attributes = maps.Clone(l.Attributes)
+	s.links = append(s.links, l)
+	s.size += int32(64 + 32*len(l.Attributes) + len(l.Tracestate))
+}
+
+// NumLinks returns how many links the span has.
+func (x Snapshot) NumLinks() int {
+	if x.s == nil {
+		return 0
+	}
+	return len(x.s.links)
+}
+
+// LinkAt returns the i-th link, 0 <= i < NumLinks(). Its Attributes map is
+// a copy: changing it changes nothing in the snapshot.
+func (x Snapshot) LinkAt(i int) Link {
+	l := x.s.links[i]
+	l.Attributes = maps.Clone(l.Attributes)
+	return l
+}
