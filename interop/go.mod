@@ -6,6 +6,8 @@ replace github.com/ctxtrace/trace => ../
 
 require (
 	github.com/DataDog/datadog-agent/pkg/proto v0.85.4
+	github.com/ctxtrace/trace v0.0.0-00010101000000-000000000000
+	github.com/google/go-cmp v0.7.0
 	github.com/tinylib/msgp v1.6.4
 	gopkg.in/DataDog/dd-trace-go.v1 v1.74.8
 )
@@ -57,6 +59,8 @@ require (
 	github.com/theckman/httpforwarded v0.4.0 // indirect
 	github.com/tklauser/go-sysconf v0.3.15 // indirect
 	github.com/tklauser/numcpus v0.10.0 // indirect
+	github.com/vmihailenco/msgpack/v5 v5.4.1 // indirect
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 	github.com/yusufpapurcu/wmi v1.2.4 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/collector/component v1.31.0 // indirect

@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"maps"
-	"slices"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
