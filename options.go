@@ -54,6 +54,7 @@ type config struct {
 	partialFlush          int
 	stackDepth            int
 	limits                Limits
+	propagator            Propagator
 }
 
 func newConfig(opts []Option) config {
@@ -196,6 +197,17 @@ func WithPartialFlush(spans int) Option {
 // 0 records no stacks. Default DefaultStackDepth.
 func WithStackDepth(frames int) Option {
 	return func(c *config) { c.stackDepth = max(frames, 0) }
+}
+
+// WithPropagator sets how span contexts cross process boundaries (Inject,
+// Extract). Default: the styles of the DD_TRACE_PROPAGATION_STYLE*
+// variables, or DefaultStyles; see PropagatorFromEnv and NewPropagator.
+func WithPropagator(p Propagator) Option {
+	return func(c *config) {
+		if p != nil {
+			c.propagator = p
+		}
+	}
 }
 
 // WithLimits bounds what a span may hold; zero fields keep their defaults.

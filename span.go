@@ -144,17 +144,20 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	} else {
 		s.localRoot = true
 		ts := s.trace
-		ts.open = 1
+		ts.open, ts.root = 1, s
 		s.service = t.cfg.service
-		if parent.IsValid() {
+		// A remote parent without ids (baggage only, or B3's "b3: 0")
+		// still hands over its baggage and its decision.
+		s.baggage = parent.baggage
+		if parent.hasPriority {
+			ts.priority, ts.hasPriority = parent.priority, true
+		}
+		if !parent.traceID.IsZero() {
 			s.traceID, s.parentID = parent.traceID, parent.spanID
-			s.baggage = parent.baggage
-			ts.origin, ts.tags = parent.origin, parent.tags
-			if parent.hasPriority {
-				ts.priority, ts.hasPriority = parent.priority, true
-			}
+			ts.origin, ts.tags, ts.w3c = parent.origin, parent.tags, parent.w3c
 		} else {
 			s.traceID = NewTraceID(id.TraceHigh(s.start), s.spanID)
+			ts.w3c = localW3C
 		}
 	}
 	if cfg.service != "" {
@@ -195,6 +198,17 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			for _, k := range slices.Sorted(maps.Keys(m)) {
 				s.setTagLocked(k, toValue(m[k]), m[k])
 			}
+		}
+	}
+	if x := parent.extracted; x != nil && s.localRoot {
+		if x.parentID != "" {
+			s.setValueLocked(tagParentID, StringValue(x.parentID))
+		}
+		if x.propError != "" {
+			s.setValueLocked(tagPropagationError, StringValue(x.propError))
+		}
+		for _, l := range x.links {
+			s.addLinkLocked(l)
 		}
 	}
 	// As in dd-trace-go, a span enters its service if its service differs
@@ -494,7 +508,7 @@ func (s *Span) Context() SpanContext {
 	ts := s.trace
 	ts.mu.Lock()
 	sc.priority, sc.hasPriority = ts.priority, ts.hasPriority
-	sc.origin, sc.tags = ts.origin, ts.tags
+	sc.origin, sc.tags, sc.w3c = ts.origin, ts.tags, ts.w3c
 	ts.mu.Unlock()
 	return sc
 }

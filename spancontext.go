@@ -68,6 +68,8 @@ type SpanContext struct {
 	origin      string
 	tags        kvs // propagated trace tags (_dd.p.*)
 	baggage     kvs
+	w3c         *w3cState  // what a W3C traceparent brought, or the local trace's
+	extracted   *extracted // what extraction leaves for the local root; nil otherwise
 
 	// span is the live span this context was taken from, when it is local:
 	// starting a child of it joins that span's in-process trace.
@@ -75,6 +77,29 @@ type SpanContext struct {
 }
 
 type kv struct{ k, v string }
+
+// w3cState is the W3C part of a trace, fixed when the trace starts: the
+// other vendors' tracestate members, kept in order to pass them on, and
+// whether the trace id's right half is random (the Level 2 flag).
+type w3cState struct {
+	others []kv
+	random bool
+}
+
+// localW3C is the state of traces that start here: their ids' right
+// halves are random (see internal/id), and no vendor spoke before us.
+var localW3C = &w3cState{random: true}
+
+// extracted is what extraction records for the local root of the trace
+// it continues: links to contexts of other traces found beside the
+// chosen one, the upstream Datadog parent (_dd.parent_id), and the
+// propagation error (_dd.propagation_error), if any.
+type extracted struct {
+	links      []Link
+	parentID   string
+	propError  string
+	tracestate string // the tracestate as received, for a link to this context
+}
 
 // kvs is an immutable list of pairs, shared by every context and span that
 // carries it and replaced, never written, when it changes. A pointer keeps
@@ -110,6 +135,13 @@ func NewSpanContext(cfg SpanContextConfig) SpanContext {
 
 // IsValid reports whether both ids are non-zero.
 func (sc SpanContext) IsValid() bool { return !sc.traceID.IsZero() && sc.spanID != 0 }
+
+// usable reports whether sc carries anything a new span can inherit: a
+// trace id (a synthetic test's first request has no parent id), or without
+// one baggage or an upstream sampling decision (B3's "b3: 0").
+func (sc SpanContext) usable() bool {
+	return !sc.traceID.IsZero() || sc.baggage != nil || sc.hasPriority
+}
 
 // IsRemote reports whether the context was extracted from another process.
 func (sc SpanContext) IsRemote() bool { return sc.remote }
@@ -217,12 +249,14 @@ func ContextWithSpan(ctx context.Context, span *Span) context.Context {
 
 // ContextWithSpanContext returns a copy of ctx that carries sc as the parent
 // of the next span started from it: this is how an extracted remote context
-// continues a trace. An invalid sc returns ctx unchanged.
+// continues a trace. A context without ids that carries baggage or a
+// sampling decision starts a new trace that inherits them; an empty one
+// returns ctx unchanged.
 func ContextWithSpanContext(ctx context.Context, sc SpanContext) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !sc.IsValid() {
+	if !sc.usable() {
 		return ctx
 	}
 	return context.WithValue(ctx, ctxKey{}, sc)

@@ -19,7 +19,9 @@ type traceState struct {
 	hasPriority bool
 	mechanism   Mechanism
 	origin      string
-	tags        kvs // propagated trace tags
+	tags        kvs       // propagated trace tags
+	w3c         *w3cState // fixed when the trace starts here
+	root        *Span     // the local root, for trace-level tags set later
 }
 
 // setPriority records a sampling decision. A manual decision is final: no

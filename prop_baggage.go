@@ -1,0 +1,154 @@
+package trace
+
+import (
+	"net/url"
+	"strings"
+)
+
+// W3C Baggage (https://www.w3.org/TR/baggage/) limits: what is over them is
+// dropped member by member, never cut.
+const (
+	hdrBaggage        = "baggage"
+	maxBaggageMembers = 64
+	maxBaggageBytes   = 8192
+)
+
+// baggagePropagator reads and writes the W3C baggage header.
+type baggagePropagator struct{}
+
+func (baggagePropagator) Inject(sc SpanContext, w TextMapWriter) error {
+	var b strings.Builder
+	n := 0
+	for k, v := range sc.Baggage() {
+		if n == maxBaggageMembers {
+			break
+		}
+		m := baggageEscape(k, true) + "=" + baggageEscape(v, false)
+		if b.Len()+len(m)+1 > maxBaggageBytes {
+			continue // too large: this member is dropped, a smaller one may fit
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m)
+		n++
+	}
+	if b.Len() > 0 {
+		w.Set(hdrBaggage, b.String())
+	}
+	return nil
+}
+
+func (baggagePropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h strings.Builder
+	tooLong := false
+	err := r.ForeachKey(func(k, v string) error {
+		if eq(k, hdrBaggage) {
+			// Repeated fields are one list; reading stops at the size limit.
+			if h.Len()+len(v)+1 > maxBaggageBytes {
+				tooLong = true
+				return nil
+			}
+			if h.Len() > 0 {
+				h.WriteByte(',')
+			}
+			h.WriteString(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return SpanContext{}, err
+	}
+	if h.Len() == 0 && !tooLong {
+		return SpanContext{}, ErrSpanContextNotFound
+	}
+	items, ok := parseBaggage(h.String())
+	if !ok {
+		return SpanContext{}, ErrSpanContextCorrupted
+	}
+	if len(items) == 0 {
+		return SpanContext{}, ErrSpanContextNotFound
+	}
+	return SpanContext{baggage: &items, remote: true}, nil
+}
+
+// parseBaggage reads a baggage list: key=value members, each
+// percent-decoded, properties after ";" left out. A malformed member makes
+// the header invalid; members past 64 are dropped.
+func parseBaggage(h string) ([]kv, bool) {
+	var out []kv
+	for h != "" {
+		var m string
+		if i := strings.IndexByte(h, ','); i >= 0 {
+			m, h = h[:i], h[i+1:]
+		} else {
+			m, h = h, ""
+		}
+		if i := strings.IndexByte(m, ';'); i >= 0 {
+			m = m[:i] // properties: metadata we do not carry
+		}
+		m = trimOWS(m)
+		if m == "" {
+			continue
+		}
+		eq := strings.IndexByte(m, '=')
+		if eq <= 0 {
+			return nil, false
+		}
+		k, v := trimOWS(m[:eq]), trimOWS(m[eq+1:])
+		if !validToken(k) {
+			return nil, false
+		}
+		dk, err1 := url.PathUnescape(k)
+		dv, err2 := url.PathUnescape(v)
+		if err1 != nil || err2 != nil || dk == "" {
+			return nil, false
+		}
+		if len(out) < maxBaggageMembers {
+			out = append(out, kv{dk, dv})
+		}
+	}
+	return out, true
+}
+
+// validToken: an HTTP token (RFC 9110), the grammar of baggage keys.
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// baggageEscape percent-encodes what the baggage grammar does not allow
+// as is: a key keeps only token characters; a value keeps printable ASCII
+// but for space, '"', ',', ';', '\\' and '%'.
+func baggageEscape(s string, key bool) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		keep := c > 0x20 && c < 0x7f && c != '%'
+		if key {
+			keep = keep && validToken(s[i:i+1])
+		} else {
+			keep = keep && c != '"' && c != ',' && c != ';' && c != '\\'
+		}
+		if keep {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&0xf])
+	}
+	return b.String()
+}

@@ -1,0 +1,248 @@
+package trace
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Datadog's headers.
+const (
+	hdrDDTraceID   = "x-datadog-trace-id"
+	hdrDDParentID  = "x-datadog-parent-id"
+	hdrDDPriority  = "x-datadog-sampling-priority"
+	hdrDDOrigin    = "x-datadog-origin"
+	hdrDDTags      = "x-datadog-tags"
+	hdrOTBaggage   = "ot-baggage-"
+	tagTraceIDHigh = "_dd.p.tid"
+	ddTagPrefix    = "_dd.p."
+
+	// DefaultTagsHeaderMax is the x-datadog-tags size limit, in bytes,
+	// that dd-trace-go applies on extract and, by default, on inject.
+	DefaultTagsHeaderMax = 512
+)
+
+// The reasons in _dd.propagation_error, with dd-trace-go's values.
+const (
+	propErrDecoding      = "decoding_error"
+	propErrEncoding      = "encoding_error"
+	propErrExtractSize   = "extract_max_size"
+	propErrInjectMaxSize = "inject_max_size"
+)
+
+// datadogPropagator reads and writes the x-datadog-* headers.
+type datadogPropagator struct {
+	tagsMax int // inject limit of x-datadog-tags; 0 writes none
+}
+
+func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
+	if !sc.IsValid() {
+		return ErrInvalidSpanContext
+	}
+	w.Set(hdrDDTraceID, strconv.FormatUint(sc.traceID.Lower(), 10))
+	w.Set(hdrDDParentID, strconv.FormatUint(sc.spanID, 10))
+	if sc.hasPriority {
+		w.Set(hdrDDPriority, strconv.Itoa(int(sc.priority)))
+	}
+	if sc.origin != "" {
+		w.Set(hdrDDOrigin, sc.origin)
+	}
+	for k, v := range sc.Baggage() {
+		w.Set(hdrOTBaggage+k, v)
+	}
+	if p.tagsMax > 0 {
+		if h, reason := ddTagsHeader(sc, p.tagsMax); h != "" {
+			w.Set(hdrDDTags, h)
+		} else if reason != "" {
+			sc.setPropagationError(reason)
+		}
+	}
+	return nil
+}
+
+// ddTagsHeader formats the propagated tags (_dd.p.* only), with the upper
+// half of the trace id as _dd.p.tid. A tag that cannot be written is left
+// out (encoding_error); a header over max is not written at all
+// (inject_max_size).
+func ddTagsHeader(sc SpanContext, max int) (string, string) {
+	var b strings.Builder
+	reason := ""
+	add := func(k, v string) {
+		if !validDDTagKey(k) || !validDDTagValue(v) {
+			reason = propErrEncoding
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	if hi := sc.traceID.Upper(); hi != 0 {
+		add(tagTraceIDHigh, hex16(hi))
+	}
+	for k, v := range sc.Tags() {
+		if strings.HasPrefix(k, ddTagPrefix) && k != tagTraceIDHigh {
+			add(k, v)
+		}
+	}
+	if b.Len() > max {
+		return "", propErrInjectMaxSize
+	}
+	return b.String(), reason
+}
+
+func (datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var traceID, parentID, priority, origin, tags string
+	var hasTrace, hasParent, hasPriority bool
+	var baggage []kv
+	err := r.ForeachKey(func(k, v string) error {
+		switch {
+		case eq(k, hdrDDTraceID):
+			traceID, hasTrace = v, true
+		case eq(k, hdrDDParentID):
+			parentID, hasParent = v, true
+		case eq(k, hdrDDPriority):
+			priority, hasPriority = v, true
+		case eq(k, hdrDDOrigin):
+			origin = v
+		case eq(k, hdrDDTags):
+			tags = v
+		case hasPrefixFold(k, hdrOTBaggage) && len(k) > len(hdrOTBaggage):
+			if len(baggage) < maxBaggageMembers {
+				baggage = append(baggage, kv{strings.ToLower(k[len(hdrOTBaggage):]), v})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return SpanContext{}, err
+	}
+	sc := SpanContext{remote: true, origin: origin}
+	if len(baggage) > 0 {
+		sc.baggage = &baggage
+	}
+	if !hasTrace {
+		return sc, ErrSpanContextNotFound
+	}
+	lo, ok1 := parseDDID(traceID)
+	span, ok2 := parseDDID(parentID)
+	if !ok1 || hasParent && !ok2 {
+		return SpanContext{}, ErrSpanContextCorrupted
+	}
+	// A synthetic test's first request has no parent: dd-trace-go accepts
+	// it, with a parent id of 0, and so do we.
+	if lo == 0 || span == 0 && origin != "synthetics" {
+		return SpanContext{}, ErrSpanContextNotFound
+	}
+	if hasPriority {
+		p, err := strconv.Atoi(strings.TrimSpace(priority))
+		if err != nil || p < -128 || p > 127 {
+			return SpanContext{}, ErrSpanContextCorrupted
+		}
+		sc.priority, sc.hasPriority = Priority(p), true
+	}
+	var hi uint64
+	sc.tags, hi, sc.extracted = parseDDTags(tags)
+	sc.traceID, sc.spanID = NewTraceID(hi, lo), span
+	return sc, nil
+}
+
+// parseDDID reads a decimal id. A leading minus sign is dd-trace-go's way
+// of sending ids above 2^63 from languages without unsigned integers.
+func parseDDID(s string) (uint64, bool) {
+	if s == "" || len(s) > 20 {
+		return 0, false
+	}
+	if s[0] == '-' {
+		v, err := strconv.ParseInt(s, 10, 64)
+		return uint64(v), err == nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	return v, err == nil
+}
+
+// parseDDTags reads x-datadog-tags: comma-separated key=value pairs, of
+// which the _dd.p.* ones are kept. A header over the size limit is not
+// read (extract_max_size); a malformed one is dropped whole
+// (decoding_error), as is a malformed _dd.p.tid. It returns the tags, the
+// upper half of the trace id from _dd.p.tid, and the error to record.
+func parseDDTags(h string) (kvs, uint64, *extracted) {
+	if h == "" {
+		return nil, 0, nil
+	}
+	if len(h) > DefaultTagsHeaderMax {
+		return nil, 0, &extracted{propError: propErrExtractSize}
+	}
+	var out []kv
+	var hi uint64
+	for h != "" {
+		var pair string
+		if i := strings.IndexByte(h, ','); i >= 0 {
+			pair, h = h[:i], h[i+1:]
+			if h == "" {
+				return nil, 0, &extracted{propError: propErrDecoding}
+			}
+		} else {
+			pair, h = h, ""
+		}
+		eq := strings.IndexByte(pair, '=')
+		if eq <= 0 || eq == len(pair)-1 || !validDDTagKey(pair[:eq]) || !validDDTagValue(pair[eq+1:]) {
+			return nil, 0, &extracted{propError: propErrDecoding}
+		}
+		k, v := pair[:eq], pair[eq+1:]
+		if !strings.HasPrefix(k, ddTagPrefix) {
+			continue
+		}
+		if k == tagTraceIDHigh {
+			// Only 16 lowercase hex digits; anything else is ignored, as
+			// dd-trace-go does, rather than guessed at.
+			if len(v) == 16 && isLowerHex(v) {
+				hi, _ = strconv.ParseUint(v, 16, 64)
+			}
+			continue
+		}
+		out = append(out, kv{k, v})
+	}
+	if len(out) == 0 {
+		return nil, hi, nil
+	}
+	return &out, hi, nil
+}
+
+// validDDTagKey: printable ASCII without space, "=" and ",".
+func validDDTagKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x21 || c > 0x7e || c == '=' || c == ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// validDDTagValue: printable ASCII and space, without ",".
+func validDDTagValue(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e || c == ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// hex16 formats v as 16 lowercase hexadecimal digits.
+func hex16(v uint64) string {
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
+	}
+	return string(b[:])
+}

@@ -1,0 +1,299 @@
+package trace
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ctxtrace/trace/internal/env"
+)
+
+// Propagation styles, named as DD_TRACE_PROPAGATION_STYLE names them.
+const (
+	StyleDatadog      = "datadog"          // x-datadog-* headers
+	StyleTraceContext = "tracecontext"     // W3C traceparent and tracestate
+	StyleBaggage      = "baggage"          // W3C baggage
+	StyleB3Multi      = "b3multi"          // X-B3-* headers ("b3" is accepted too)
+	StyleB3Single     = "b3 single header" // the b3 header
+	StyleNone         = "none"             // nothing
+)
+
+// DefaultStyles is what is injected and extracted unless configured
+// otherwise, as in dd-trace-go.
+var DefaultStyles = []string{StyleDatadog, StyleTraceContext, StyleBaggage}
+
+// PropagatorConfig configures NewPropagator.
+type PropagatorConfig struct {
+	// Inject and Extract list the styles, in order. Nil means
+	// DefaultStyles; an empty list or StyleNone alone means none.
+	Inject, Extract []string
+	// ExtractFirst stops extraction at the first style that finds a valid
+	// context: no tracestate merge and no links from the other styles.
+	// W3C baggage is still read.
+	ExtractFirst bool
+	// TagsHeaderMax bounds x-datadog-tags on inject, in bytes: 0 means
+	// DefaultTagsHeaderMax, a negative value writes no x-datadog-tags.
+	TagsHeaderMax int
+}
+
+// NewPropagator returns a Propagator for the styles of cfg. Unknown style
+// names are left out and reported in the error, along with a propagator
+// made of the known ones.
+func NewPropagator(cfg PropagatorConfig) (Propagator, error) {
+	tagsMax := cfg.TagsHeaderMax
+	switch {
+	case tagsMax == 0:
+		tagsMax = DefaultTagsHeaderMax
+	case tagsMax < 0:
+		tagsMax = 0
+	}
+	p := &styled{extractFirst: cfg.ExtractFirst}
+	var errs []error
+	p.inject, errs = resolveStyles(cfg.Inject, tagsMax, errs)
+	p.extract, errs = resolveStyles(cfg.Extract, tagsMax, errs)
+	return p, errors.Join(errs...)
+}
+
+type namedPropagator struct {
+	name string // as it appears in a link's context_headers
+	Propagator
+}
+
+func resolveStyles(names []string, tagsMax int, errs []error) ([]namedPropagator, []error) {
+	if names == nil {
+		names = DefaultStyles
+	}
+	var out []namedPropagator
+	for _, n := range names {
+		var np namedPropagator
+		switch strings.ToLower(strings.TrimSpace(n)) {
+		case StyleDatadog:
+			np = namedPropagator{"datadog", datadogPropagator{tagsMax: tagsMax}}
+		case StyleTraceContext:
+			np = namedPropagator{"tracecontext", tracecontextPropagator{}}
+		case StyleBaggage:
+			np = namedPropagator{"baggage", baggagePropagator{}}
+		case StyleB3Multi, "b3":
+			np = namedPropagator{"b3multi", b3MultiPropagator{}}
+		case StyleB3Single:
+			np = namedPropagator{"b3", b3SinglePropagator{}}
+		case StyleNone, "":
+			continue
+		default:
+			errs = append(errs, fmt.Errorf("trace: unknown propagation style %q", n))
+			continue
+		}
+		if !slices.ContainsFunc(out, func(o namedPropagator) bool { return o.name == np.name }) {
+			out = append(out, np)
+		}
+	}
+	return out, errs
+}
+
+// ParseStyles splits a DD_TRACE_PROPAGATION_STYLE value: names separated
+// by commas, in any case, spaces around them ignored. An empty value
+// returns nil (the default).
+func ParseStyles(s string) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		out = append(out, strings.ToLower(strings.TrimSpace(n)))
+	}
+	return out
+}
+
+// PropagatorFromEnv returns the propagator that DD_TRACE_PROPAGATION_STYLE,
+// DD_TRACE_PROPAGATION_STYLE_INJECT, DD_TRACE_PROPAGATION_STYLE_EXTRACT,
+// DD_TRACE_PROPAGATION_EXTRACT_FIRST and DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH
+// describe, with their meanings in dd-trace-go: the _INJECT and _EXTRACT
+// variables take precedence over the general one; a list with only unknown
+// names means the default. Problems are returned beside a usable
+// propagator.
+func PropagatorFromEnv() (Propagator, error) {
+	var errs []error
+	both := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE", ""))
+	cfg := PropagatorConfig{Inject: both, Extract: both}
+	if v := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_INJECT", "")); v != nil {
+		cfg.Inject = v
+	}
+	if v := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_EXTRACT", "")); v != nil {
+		cfg.Extract = v
+	}
+	first, err := env.Bool("DD_TRACE_PROPAGATION_EXTRACT_FIRST", false)
+	errs = append(errs, err)
+	cfg.ExtractFirst = first
+	n, err := env.Int("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH", DefaultTagsHeaderMax)
+	errs = append(errs, err)
+	switch {
+	case n == 0:
+		cfg.TagsHeaderMax = -1
+	case n < 0 || n > DefaultTagsHeaderMax:
+		errs = append(errs, fmt.Errorf("trace: DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH=%d is outside 0..%d", n, DefaultTagsHeaderMax))
+		cfg.TagsHeaderMax = max(min(n, DefaultTagsHeaderMax), -1)
+	default:
+		cfg.TagsHeaderMax = n
+	}
+	// As in dd-trace-go, names that are all unknown fall back to the default.
+	for _, list := range []*[]string{&cfg.Inject, &cfg.Extract} {
+		if *list != nil && !slices.ContainsFunc(*list, knownStyle) {
+			*list = nil
+		}
+	}
+	p, err := NewPropagator(cfg)
+	errs = append(errs, err)
+	return p, errors.Join(errs...)
+}
+
+func knownStyle(n string) bool {
+	switch n {
+	case StyleDatadog, StyleTraceContext, StyleBaggage, StyleB3Multi, "b3", StyleB3Single, StyleNone:
+		return true
+	}
+	return false
+}
+
+// defaultPropagator is what tracers use without WithPropagator: the
+// environment's styles, read once.
+var defaultPropagator = sync.OnceValue(func() Propagator {
+	p, _ := PropagatorFromEnv() // problems fall back to defaults; New reports them
+	return p
+})
+
+// styled is a Propagator made of styles, with dd-trace-go's rules for
+// combining them.
+type styled struct {
+	inject, extract []namedPropagator
+	extractFirst    bool
+}
+
+// Inject writes every style, and returns the first error.
+func (p *styled) Inject(sc SpanContext, w TextMapWriter) error {
+	if w == nil {
+		return ErrInvalidCarrier
+	}
+	if !sc.IsValid() && sc.baggage == nil {
+		return ErrInvalidSpanContext
+	}
+	// A context without ids (baggage only) goes out through the styles
+	// that can carry it; the others decline, which is no error.
+	var first error
+	for _, s := range p.inject {
+		if err := s.Inject(sc, w); err != nil && sc.IsValid() && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Extract reads every style in order. The first valid context wins; a
+// later one of the same trace adds its W3C tracestate and parent, one of
+// another trace becomes a link on the local root. A malformed header of
+// one style never hides a valid one of another. W3C baggage joins
+// whatever was found (or stands alone).
+func (p *styled) Extract(r TextMapReader) (SpanContext, error) {
+	if r == nil {
+		return SpanContext{}, ErrInvalidCarrier
+	}
+	var primary SpanContext
+	var bag kvs
+	found, corrupted := false, false
+	for _, s := range p.extract {
+		if s.name == "baggage" {
+			sc, err := s.Extract(r)
+			if err == nil {
+				bag = sc.baggage
+			} else if errors.Is(err, ErrSpanContextCorrupted) {
+				corrupted = true
+			}
+			continue
+		}
+		if found && p.extractFirst {
+			continue
+		}
+		sc, err := s.Extract(r)
+		switch {
+		case err == nil && !found:
+			primary, found = sc, true
+		case err == nil:
+			primary = merge(primary, sc, s.name)
+		case errors.Is(err, ErrSpanContextCorrupted):
+			corrupted = true
+		case !errors.Is(err, ErrSpanContextNotFound):
+			return SpanContext{}, err // the carrier's own error
+		}
+	}
+	if bag != nil {
+		primary.baggage = mergeBaggage(primary.baggage, bag)
+		primary.remote = true
+	}
+	switch {
+	case found || primary.usable():
+		return primary, nil
+	case corrupted:
+		return SpanContext{}, ErrSpanContextCorrupted
+	}
+	return SpanContext{}, ErrSpanContextNotFound
+}
+
+// merge folds a later style's context into the winning one.
+func merge(primary, other SpanContext, style string) SpanContext {
+	x := &extracted{}
+	if primary.extracted != nil {
+		*x = *primary.extracted
+	}
+	if other.traceID == primary.traceID {
+		if other.w3c == nil {
+			return primary // same trace, nothing W3C to add
+		}
+		// The same trace through a W3C hop: keep its tracestate, and its
+		// parent, which is newer than the Datadog headers' when a proxy
+		// that speaks only W3C came between. _dd.parent_id then records
+		// the last Datadog span.
+		primary.w3c = other.w3c
+		if other.spanID != primary.spanID {
+			if other.extracted != nil && other.extracted.parentID != "" {
+				x.parentID = other.extracted.parentID
+			} else {
+				x.parentID = hex16(primary.spanID)
+			}
+			primary.spanID = other.spanID
+		}
+	} else {
+		l := Link{
+			TraceID:    other.traceID,
+			SpanID:     other.spanID,
+			Attributes: map[string]string{"reason": "terminated_context", "context_headers": style},
+		}
+		if other.hasPriority && other.priority.Keep() {
+			l.Flags = 1
+		}
+		if other.extracted != nil {
+			l.Tracestate = other.extracted.tracestate
+		}
+		x.links = append(slices.Clip(x.links), l)
+	}
+	primary.extracted = x
+	return primary
+}
+
+// mergeBaggage adds W3C baggage to the baggage found in other headers
+// (ot-baggage-*); W3C's wins on a shared key, as in dd-trace-go.
+func mergeBaggage(base, w3c kvs) kvs {
+	if base == nil {
+		return w3c
+	}
+	out := slices.Clone(*base)
+	for _, e := range *w3c {
+		if i := slices.IndexFunc(out, func(o kv) bool { return o.k == e.k }); i >= 0 {
+			out[i].v = e.v
+		} else {
+			out = append(out, e)
+		}
+	}
+	return &out
+}

@@ -1,0 +1,166 @@
+package trace
+
+import (
+	"encoding/hex"
+	"strings"
+)
+
+// The W3C Trace Context grammar (https://www.w3.org/TR/trace-context-2/),
+// with its limits. Parsing is strict: a malformed traceparent is discarded
+// whole, and so is a malformed tracestate, keeping the traceparent.
+
+const (
+	traceparentLen      = 55 // version 00: 2+1+32+1+16+1+2
+	maxTracestateLen    = 8192
+	maxTracestateMember = 32
+	maxTracestateKey    = 256
+	maxTracestateValue  = 256
+
+	flagSampled    = 0x01
+	flagRandomness = 0x02 // Level 2: the trace id's right half is random
+)
+
+// parseTraceparent reads a traceparent value. Versions above 00 are read as
+// 00 when they start like one, as the specification asks; ff is invalid.
+func parseTraceparent(v string) (id TraceID, span uint64, flags byte, ok bool) {
+	v = trimOWS(v)
+	if len(v) < traceparentLen || v[2] != '-' || v[35] != '-' || v[52] != '-' {
+		return id, 0, 0, false
+	}
+	version, ok1 := lowerHexByte(v[0:2])
+	if !ok1 || version == 0xff {
+		return id, 0, 0, false
+	}
+	if len(v) > traceparentLen && (version == 0 || v[traceparentLen] != '-') {
+		return id, 0, 0, false
+	}
+	if !isLowerHex(v[3:35]) || !isLowerHex(v[36:52]) {
+		return id, 0, 0, false
+	}
+	hex.Decode(id[:], []byte(v[3:35]))
+	var sb [8]byte
+	hex.Decode(sb[:], []byte(v[36:52]))
+	span = beUint64(sb[:])
+	f, ok2 := lowerHexByte(v[53:55])
+	if !ok2 || id.IsZero() || span == 0 {
+		return id, 0, 0, false
+	}
+	return id, span, f, true
+}
+
+// formatTraceparent writes a version 00 traceparent.
+func formatTraceparent(id TraceID, span uint64, flags byte) string {
+	var b [traceparentLen]byte
+	copy(b[:], "00-")
+	hex.Encode(b[3:35], id[:])
+	b[35] = '-'
+	var sb [8]byte
+	putBEUint64(sb[:], span)
+	hex.Encode(b[36:52], sb[:])
+	b[52] = '-'
+	hex.Encode(b[53:55], []byte{flags})
+	return string(b[:])
+}
+
+// parseTracestate reads the combined tracestate field (repeated fields
+// joined with commas). Empty members are skipped. It fails on a member that
+// breaks the grammar, or on more than 32 members.
+func parseTracestate(v string) ([]kv, bool) {
+	if len(v) > maxTracestateLen {
+		return nil, false
+	}
+	var out []kv
+	for len(v) > 0 {
+		var m string
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			m, v = v[:i], v[i+1:]
+		} else {
+			m, v = v, ""
+		}
+		m = trimOWS(m)
+		if m == "" {
+			continue
+		}
+		eq := strings.IndexByte(m, '=')
+		if eq < 0 {
+			return nil, false
+		}
+		key, val := m[:eq], m[eq+1:]
+		if !validTracestateKey(key) || !validTracestateValue(val) {
+			return nil, false
+		}
+		if len(out) == maxTracestateMember {
+			return nil, false
+		}
+		out = append(out, kv{key, val})
+	}
+	return out, true
+}
+
+// validTracestateKey: (lcalpha / DIGIT) 0*255(lcalpha / DIGIT / "_" / "-" /
+// "*" / "/" / "@").
+func validTracestateKey(k string) bool {
+	if k == "" || len(k) > maxTracestateKey {
+		return false
+	}
+	if c := k[0]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+		return false
+	}
+	for i := 1; i < len(k); i++ {
+		switch c := k[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '-', c == '*', c == '/', c == '@':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validTracestateValue: 0*255(chr) nblk-chr, where chr is a space or a
+// printable ASCII character other than "," and "=".
+func validTracestateValue(v string) bool {
+	if v == "" || len(v) > maxTracestateValue || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e || c == ',' || c == '=' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimOWS removes the spaces and tabs HTTP allows around a value.
+func trimOWS(s string) string {
+	return strings.Trim(s, " \t")
+}
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerHexByte(s string) (byte, bool) {
+	if len(s) != 2 || !isLowerHex(s) {
+		return 0, false
+	}
+	var b [1]byte
+	hex.Decode(b[:], []byte(s))
+	return b[0], true
+}
+
+func beUint64(b []byte) uint64 {
+	return uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
+		uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
+}
+
+func putBEUint64(b []byte, v uint64) {
+	for i := 7; i >= 0; i-- {
+		b[i] = byte(v)
+		v >>= 8
+	}
+}
