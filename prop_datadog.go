@@ -50,9 +50,11 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 		w.Set(hdrOTBaggage+k, v)
 	}
 	if p.tagsMax > 0 {
-		if h, reason := ddTagsHeader(sc, p.tagsMax); h != "" {
+		h, reason := ddTagsHeader(sc, p.tagsMax)
+		if h != "" {
 			w.Set(hdrDDTags, h)
-		} else if reason != "" {
+		}
+		if reason != "" {
 			sc.setPropagationError(reason)
 		}
 	}

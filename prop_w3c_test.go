@@ -56,18 +56,18 @@ func TestTraceparent(t *testing.T) {
 	}{
 		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", true, "4bf92f3577b34da6a3ce929d0e0e4736", 1},
 		{" 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03\t", true, "4bf92f3577b34da6a3ce929d0e0e4736", 3},
-		{"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", false, "", 0},    // uppercase
-		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00F067AA0BA902B7-01", false, "", 0},    // uppercase span
-		{"00-00000000000000000000000000000000-00f067aa0ba902b7-01", false, "", 0},    // zero trace
-		{"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", false, "", 0},    // zero span
-		{"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},    // version ff
-		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", false, "", 0},  // 00 with more
+		{"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", false, "", 0},   // uppercase
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00F067AA0BA902B7-01", false, "", 0},   // uppercase span
+		{"00-00000000000000000000000000000000-00f067aa0ba902b7-01", false, "", 0},   // zero trace
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", false, "", 0},   // zero span
+		{"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},   // version ff
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", false, "", 0}, // 00 with more
 		{"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", true, "4bf92f3577b34da6a3ce929d0e0e4736", 1},
-		{"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01.x", false, "", 0},  // future, bad separator
-		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g", false, "", 0},    // bad flags
-		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", false, "", 0},       // short
-		{"0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},    // bad version
-		{"00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},    // bad separator
+		{"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01.x", false, "", 0}, // future, bad separator
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g", false, "", 0},   // bad flags
+		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", false, "", 0},      // short
+		{"0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},   // bad version
+		{"00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false, "", 0},   // bad separator
 		{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff", true, "4bf92f3577b34da6a3ce929d0e0e4736", 0xff},
 	}
 	for _, c := range cases {

@@ -177,9 +177,6 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	if t.cfg.env != "" {
 		s.setValueLocked("env", StringValue(t.cfg.env))
 	}
-	if t.cfg.version != "" && s.service == t.cfg.service {
-		s.setValueLocked("version", StringValue(t.cfg.version))
-	}
 	for i := range opts {
 		switch o := &opts[i]; o.kind {
 		case optTag:
@@ -198,6 +195,14 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			for _, k := range slices.Sorted(maps.Keys(m)) {
 				s.setTagLocked(k, toValue(m[k]), m[k])
 			}
+		}
+	}
+	// version goes on spans of the tracer's own service, judged after the
+	// start options (a service.name tag among them), as dd-trace-go does,
+	// unless a tag set it already.
+	if t.cfg.version != "" && s.service == t.cfg.service {
+		if _, set := s.tags.get("version"); !set {
+			s.setValueLocked("version", StringValue(t.cfg.version))
 		}
 	}
 	if x := parent.extracted; x != nil && s.localRoot {
@@ -287,14 +292,16 @@ func (s *Span) setSlice(key string, rv reflect.Value, locked bool) {
 	for i := range n {
 		k := key + "." + strconv.Itoa(i)
 		elem := rv.Index(i).Interface()
-		switch inner, ok := sliceOf(elem); {
-		case ok:
-			s.setSlice(k, inner, locked)
-		case locked:
-			s.SetTag(k, elem)
-		default:
-			s.setTagLocked(k, toValue(elem), elem)
+		v := toValue(elem) // a nested slice is text, as in dd-trace-go
+		if !locked {
+			s.setTagLocked(k, v, elem)
+			continue
 		}
+		s.mu.Lock()
+		if !s.finished {
+			s.setTagLocked(k, v, elem)
+		}
+		s.mu.Unlock()
 	}
 }
 
@@ -333,8 +340,8 @@ func (s *Span) setTagLocked(key string, v Value, raw any) {
 		case error: // from a Tag option: newSpan holds no lock yet
 			s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 3))
 		default:
+			// Marked, with no message: dd-trace-go does the same.
 			s.errored = true
-			s.setValueLocked(TagErrorMessage, v)
 		}
 		return
 	case TagManualKeep, TagManualDrop:

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strconv"
 )
 
 // TraceID is a 128-bit trace identifier. Datadog's 64-bit systems see only
@@ -129,7 +130,17 @@ func NewSpanContext(cfg SpanContextConfig) SpanContext {
 		origin:      cfg.Origin,
 		remote:      cfg.Remote,
 	}
-	sc.tags, sc.baggage = kvsOf(cfg.Tags), kvsOf(cfg.Baggage)
+	tags := cfg.Tags
+	if tid, ok := cfg.Tags["_dd.p.tid"]; ok {
+		// The upper half of the trace id travels as a tag in Datadog's
+		// headers; in a SpanContext it is part of the id.
+		if hi, err := strconv.ParseUint(tid, 16, 64); err == nil && len(tid) == 16 && sc.traceID.Upper() == 0 {
+			sc.traceID = NewTraceID(hi, sc.traceID.Lower())
+		}
+		tags = maps.Clone(tags)
+		delete(tags, "_dd.p.tid")
+	}
+	sc.tags, sc.baggage = kvsOf(tags), kvsOf(cfg.Baggage)
 	return sc
 }
 

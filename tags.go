@@ -117,8 +117,9 @@ func (ts *tagSet) all() iter.Seq2[string, Value] {
 	}
 }
 
-// maxExactInt is 2^53: integers beyond it lose precision as float64, so
-// they travel as decimal strings, as in dd-trace-go.
+// maxExactInt is 2^53: integers from it on (in absolute value) may lose
+// precision as float64, so they travel as decimal strings, as in
+// dd-trace-go.
 const maxExactInt = 1 << 53
 
 // toValue converts a tag value with dd-trace-go's routing: numbers become
@@ -165,36 +166,41 @@ func toValue(v any) Value {
 		return v
 	case nil:
 		return Value{str: "<nil>"}
+	case error, fmt.Stringer:
+		return Value{str: textOf(v)}
+	}
+	// A pointer to a value is the value, as in dd-trace-go: *int 5 is the
+	// number 5, not an address.
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		return toValue(rv.Elem().Interface())
 	}
 	return Value{str: textOf(v)}
 }
 
-// sliceOf returns v as a reflect.Value when it is a slice or an array whose
-// elements SetTag sets one by one; byte slices are text, not lists.
+// sliceOf returns v as a reflect.Value when it is a slice whose elements
+// SetTag sets one by one, as dd-trace-go does: not a byte slice (text), not
+// a slice with a String or Error method (its text), not an array.
 func sliceOf(v any) (reflect.Value, bool) {
 	t := reflect.TypeOf(v)
-	if t == nil {
+	if t == nil || t.Kind() != reflect.Slice || t.Elem().Kind() == reflect.Uint8 {
 		return reflect.Value{}, false
 	}
-	switch t.Kind() {
-	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return reflect.Value{}, false
-		}
-		return reflect.ValueOf(v), true
+	switch v.(type) {
+	case error, fmt.Stringer:
+		return reflect.Value{}, false
 	}
-	return reflect.Value{}, false
+	return reflect.ValueOf(v), true
 }
 
 func intValue(v int64) Value {
-	if v > maxExactInt || v < -maxExactInt {
+	if v >= maxExactInt || v <= -maxExactInt {
 		return Value{str: strconv.FormatInt(v, 10)}
 	}
 	return Value{num: float64(v), kind: KindNumber}
 }
 
 func uintValue(v uint64) Value {
-	if v > maxExactInt {
+	if v >= maxExactInt {
 		return Value{str: strconv.FormatUint(v, 10)}
 	}
 	return Value{num: float64(v), kind: KindNumber}

@@ -253,7 +253,9 @@ func TestDumpDDTrace(t *testing.T) {
 				}
 				sb.WriteString(dumpRequest(r))
 			}
-			t.Log("\n" + sb.String())
+			if testing.Verbose() { // the dump is long: only with -v
+				t.Log("\n" + sb.String())
+			}
 			all.WriteString(sb.String())
 		})
 	}

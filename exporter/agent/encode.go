@@ -242,10 +242,14 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		e.extraMeta(s, "_dd.span_links", linksJSON(s))
 	}
 	if first {
+		hi := s.TraceID().Upper()
 		for k, v := range c.Tags() {
+			if k == "_dd.p.tid" && hi != 0 {
+				continue // written below, from the trace id itself
+			}
 			e.extraMeta(s, k, v)
 		}
-		if hi := s.TraceID().Upper(); hi != 0 {
+		if hi != 0 {
 			e.extraMeta(s, "_dd.p.tid", hex16(hi))
 		}
 	}

@@ -190,8 +190,8 @@ func TestErrors(t *testing.T) {
 			want: "✗ job [shop]  1ms\n   ERROR\n",
 		},
 		{
-			name: "message from a non-error value",
-			tags: map[string]any{trace.TagError: "timed out"},
+			name: "message only",
+			tags: map[string]any{trace.TagError: true, trace.TagErrorMessage: "timed out"},
 			want: "✗ job [shop]  1ms\n   ERROR timed out\n",
 		},
 		{
