@@ -207,22 +207,13 @@ func ddRecordV2() ddSpanList {
 	return list
 }
 
-// ddDelivered: see BenchmarkDelivered. tracer.Stop flushes and waits for the
-// agent's answers.
+// ddDelivered: see BenchmarkDelivered. tracer.Stop flushes and waits for
+// the agent's answers.
 func ddDelivered(b *testing.B) {
-	p, before := deliveredAgent(b)
-	startDDAt(p.addr)
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			ddTrace()
-		}
+	runDelivered(b, func(p *agentProcess) (func(), func()) {
+		startDDAt(p.addr)
+		return ddTrace, tracer.Stop
 	})
-	b.StopTimer()
-	tracer.Stop()
-	reportDelivered(b, p, before, cpu0)
 }
 
 // TestDDTraceExports checks that dd-trace-go, set up as in the benchmarks,

@@ -163,23 +163,16 @@ func oursEncode(b *testing.B) {
 // oursDelivered: see BenchmarkDelivered. The tracer and exporter run with
 // their defaults; Shutdown flushes both and waits for the agent's answers.
 func oursDelivered(b *testing.B) {
-	p, before := deliveredAgent(b)
-	tr := newOursTo(oursAgent(p.url))
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			oursTrace(tr)
+	runDelivered(b, func(p *agentProcess) (func(), func()) {
+		tr := newOursTo(oursAgent(p.url))
+		return func() { oursTrace(tr) }, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := tr.Shutdown(ctx); err != nil {
+				b.Errorf("Shutdown: %v", err)
+			}
 		}
 	})
-	b.StopTimer()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := tr.Shutdown(ctx); err != nil {
-		b.Errorf("Shutdown: %v", err)
-	}
-	reportDelivered(b, p, before, cpu0)
 }
 
 // countingExporter counts the spans it is handed and drops them.
