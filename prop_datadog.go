@@ -188,6 +188,7 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 		} else {
 			pair, h = h, ""
 		}
+		// The key ends at the first "="; the value may hold more of them.
 		eq := strings.IndexByte(pair, '=')
 		if eq <= 0 || eq == len(pair)-1 || !validDDTagKey(pair[:eq]) || !validDDTagValue(pair[eq+1:]) {
 			return nil, 0, &extracted{propError: propErrDecoding}
