@@ -210,9 +210,9 @@ func TestExtractedStateOnRoot(t *testing.T) {
 	tr := New(WithExporter(exp))
 	h := MapCarrier{
 		"x-datadog-trace-id": "5678", "x-datadog-parent-id": "1111", "x-datadog-sampling-priority": "1",
-		"x-datadog-tags":     "_dd.p.tid=640cfd8d00000000,_dd.p.bad=a=b",
-		"traceparent":        "00-640cfd8d00000000000000000000162e-0000000000000bb8-01",
-		"tracestate":         "dd=s:1;p:00000000000004d2,foo=1",
+		"x-datadog-tags": "_dd.p.tid=640cfd8d00000000,_dd.p.bad=a=b",
+		"traceparent":    "00-640cfd8d00000000000000000000162e-0000000000000bb8-01",
+		"tracestate":     "dd=s:1;p:00000000000004d2,foo=1",
 	}
 	ctx := tr.Extract(context.Background(), h)
 	ctx, root := tr.Start(ctx, "root")
