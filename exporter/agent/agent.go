@@ -63,7 +63,7 @@ func New(opts ...Option) *Exporter {
 	e := &Exporter{
 		cfg:   cfg,
 		queue: make(chan *payload, 4096),
-		free:  make(payloads, cfg.concurrency+1),
+		free:  newPayloads(cfg.concurrency+1, cfg.flushSize+cfg.flushSize/4),
 		stop:  make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
@@ -188,7 +188,7 @@ func (e *Exporter) enqueue(p *payload) {
 	if e.queued.Add(size) > int64(e.cfg.queueBytes) {
 		e.queued.Add(-size)
 		e.stats.droppedQueueFull.Add(uint64(p.spans))
-		e.free.put(p, 2*e.cfg.flushSize)
+		e.free.put(p)
 		e.logs.warn(e.cfg.logger, "queue_full", "trace/agent: payload queue full; dropping spans",
 			slog.Int("spans", p.spans))
 		return
@@ -227,7 +227,7 @@ func (e *Exporter) sender() {
 		e.send(p)
 		e.queued.Add(-int64(p.buf.Len()))
 		e.pending.done()
-		e.free.put(p, 2*e.cfg.flushSize)
+		e.free.put(p)
 	}
 }
 

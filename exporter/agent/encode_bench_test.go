@@ -26,9 +26,9 @@ func BenchmarkEncode(b *testing.B) {
 	root.Finish()
 	tr.Shutdown(context.Background())
 	chunks := mem.Chunks()
-	free := make(payloads, 2)
+	free := newPayloads(2, DefaultFlushSize+DefaultFlushSize/4)
 	var e *encoder
-	e = newEncoder(DefaultMaxPayload, free, func(p *payload) { free.put(p, 2*DefaultFlushSize) }, func(int) {})
+	e = newEncoder(DefaultMaxPayload, free, func(p *payload) { free.put(p) }, func(int) {})
 	b.ReportAllocs()
 	spans := 0
 	for b.Loop() {
