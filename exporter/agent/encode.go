@@ -143,7 +143,7 @@ type wireConsts struct {
 	service, name, resource, typ, traceID, spanID, parentID, start, duration, errorKey, meta, metrics, spanLinks []byte
 
 	language, runtimeID, processID, profiling, topLevel, schema []byte
-	errorOne, errorZero                                          []byte
+	errorOne, errorZero                                         []byte
 }
 
 func newWireConsts(runtimeID string, pid float64) wireConsts {
