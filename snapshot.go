@@ -235,6 +235,21 @@ func (c Chunk) Origin() string { return c.origin }
 // sampling decision maker _dd.p.dm.
 func (c Chunk) Tags() iter.Seq2[string, string] { return seqKV(c.tags) }
 
+// NumTags returns how many propagated trace tags the chunk has.
+func (c Chunk) NumTags() int {
+	if c.tags == nil {
+		return 0
+	}
+	return len(*c.tags)
+}
+
+// TagAt returns the i-th propagated trace tag, 0 <= i < NumTags(): Tags
+// without the iterator, for exporters that count their allocations.
+func (c Chunk) TagAt(i int) (string, string) {
+	e := (*c.tags)[i]
+	return e.k, e.v
+}
+
 // size estimates the memory the chunk holds, for the queue's byte budget.
 func (c Chunk) size() int {
 	n := 0

@@ -195,8 +195,8 @@ func newWireConsts(runtimeID string, pid float64) wireConsts {
 func (e *encoder) chunk(c trace.Chunk) {
 	n := c.Len()
 	root := 0
-	for i, s := range c.Spans() {
-		if s.IsLocalRoot() {
+	for i := range n {
+		if c.Span(i).IsLocalRoot() {
 			root = i
 			break
 		}
@@ -366,7 +366,8 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 	}
 	if first {
 		hi := s.TraceID().Upper()
-		for key, v := range c.Tags() {
+		for i := range c.NumTags() {
+			key, v := c.TagAt(i)
 			if key == "_dd.p.tid" && hi != 0 {
 				continue // written below, from the trace id itself
 			}
