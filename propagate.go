@@ -166,7 +166,7 @@ func (sc SpanContext) setPropagationError(reason string) {
 	if sc.span == nil {
 		return
 	}
-	if root := sc.span.trace.root; root != nil {
+	if root := sc.span.trace.root(); root != nil {
 		root.SetTag(tagPropagationError, reason)
 	}
 }

@@ -147,7 +147,7 @@ func (x Snapshot) NumTags() int {
 func (x Snapshot) Meta() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		for k, v := range x.Tags() {
-			if v.kind == KindString && !yield(k, v.str) {
+			if !v.isNum() && !yield(k, v.str) {
 				return
 			}
 		}
@@ -158,7 +158,7 @@ func (x Snapshot) Meta() iter.Seq2[string, string] {
 func (x Snapshot) Metrics() iter.Seq2[string, float64] {
 	return func(yield func(string, float64) bool) {
 		for k, v := range x.Tags() {
-			if v.kind == KindNumber && !yield(k, v.num) {
+			if v.isNum() && !yield(k, v.num) {
 				return
 			}
 		}

@@ -144,7 +144,7 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	} else {
 		s.localRoot = true
 		ts := s.trace
-		ts.open, ts.root = 1, s
+		ts.open, ts.one[0] = 1, Snapshot{s}
 		s.service = t.cfg.service
 		// A remote parent without ids (baggage only, or B3's "b3: 0")
 		// still hands over its baggage and its decision.
@@ -172,7 +172,7 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 
 	for _, g := range t.cfg.globalTags {
 		s.tags.add(g.key, g.val)
-		s.size += int32(len(g.key) + len(g.val.str))
+		s.size += int32(len(g.key) + len(g.val.text()))
 	}
 	if t.cfg.env != "" {
 		s.setValueLocked("env", StringValue(t.cfg.env))
@@ -355,7 +355,7 @@ func (s *Span) setTagLocked(key string, v Value, raw any) {
 		s.trace.setPriority(p, MechanismManual)
 		return
 	case TagSamplingPriority:
-		if v.kind == KindNumber {
+		if v.isNum() {
 			s.trace.setPriority(Priority(v.num), MechanismManual)
 		}
 		return
@@ -371,7 +371,7 @@ func (s *Span) setValueLocked(key string, v Value) {
 	}
 	lim := &s.tracer.cfg.limits
 	key = s.cleanLocked(key, lim.KeyLength)
-	if v.kind == KindString {
+	if !v.isNum() {
 		v.str = s.cleanLocked(v.str, lim.ValueLength)
 	}
 	grew, ok := s.tags.set(key, v, lim.Tags)

@@ -65,7 +65,7 @@ func (ts *tagSet) find(key string) int {
 func (ts *tagSet) set(key string, v Value, max int) (grew int, ok bool) {
 	if i := ts.find(key); i >= 0 {
 		t := ts.at(i)
-		grew = len(v.str) - len(t.val.str)
+		grew = len(v.text()) - len(t.val.text())
 		t.val = v
 		return grew, true
 	}
@@ -73,7 +73,7 @@ func (ts *tagSet) set(key string, v Value, max int) (grew int, ok bool) {
 		return 0, false
 	}
 	ts.add(key, v)
-	return len(key) + len(v.str) + int(unsafe.Sizeof(tag{})), true
+	return len(key) + len(v.text()) + int(unsafe.Sizeof(tag{})), true
 }
 
 // add appends a tag whose key is known to be absent.
@@ -132,29 +132,29 @@ func toValue(v any) Value {
 	case string:
 		return Value{str: v}
 	case float64:
-		return Value{num: v, kind: KindNumber}
+		return NumberValue(v)
 	case int:
 		return intValue(int64(v))
 	case int64:
 		return intValue(v)
 	case int32:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case int16:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case int8:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case uint:
 		return uintValue(uint64(v))
 	case uint64:
 		return uintValue(v)
 	case uint32:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case uint16:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case uint8:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case float32:
-		return Value{num: float64(v), kind: KindNumber}
+		return NumberValue(float64(v))
 	case bool:
 		if v {
 			return Value{str: "true"}
@@ -196,14 +196,14 @@ func intValue(v int64) Value {
 	if v >= maxExactInt || v <= -maxExactInt {
 		return Value{str: strconv.FormatInt(v, 10)}
 	}
-	return Value{num: float64(v), kind: KindNumber}
+	return NumberValue(float64(v))
 }
 
 func uintValue(v uint64) Value {
 	if v >= maxExactInt {
 		return Value{str: strconv.FormatUint(v, 10)}
 	}
-	return Value{num: float64(v), kind: KindNumber}
+	return NumberValue(float64(v))
 }
 
 // textOf formats v, recovering from a panicking String or Error method.

@@ -9,20 +9,25 @@ import (
 // still open and holds the finished ones until the chunk is handed on. Its
 // lock is per trace, never global.
 type traceState struct {
-	mu       sync.Mutex
-	open     int        // spans started and not finished
-	finished []Snapshot // finished spans not yet handed on
-	one      [1]Snapshot
-	oneUsed  bool // one was handed on once and must not be reused
-
-	priority    Priority
+	mu          sync.Mutex
+	open        int32 // spans started and not finished
+	oneUsed     bool  // one was handed on and must not be reused
 	hasPriority bool
+	priority    Priority
 	mechanism   Mechanism
-	origin      string
-	tags        kvs       // propagated trace tags
-	w3c         *w3cState // fixed when the trace starts here
-	root        *Span     // the local root, for trace-level tags set later
+	finished    []Snapshot // finished spans not yet handed on
+	// one holds the local root from the start: the chunk of a trace that
+	// is just its root is this array, with no slice to allocate, and
+	// trace-level tags set later (propagation errors) find the root here.
+	// Written once, before the trace is shared.
+	one    [1]Snapshot
+	origin string
+	tags   kvs       // propagated trace tags
+	w3c    *w3cState // fixed when the trace starts here
 }
+
+// root returns the trace's local root span.
+func (ts *traceState) root() *Span { return ts.one[0].s }
 
 // setPriority records a sampling decision. A manual decision is final: no
 // later automatic or rule decision replaces it.
@@ -77,9 +82,8 @@ func (ts *traceState) finish(s *Span) {
 	ts.mu.Lock()
 	ts.open--
 	var c Chunk
-	if ts.open == 0 && len(ts.finished) == 0 && !ts.oneUsed {
+	if ts.open == 0 && len(ts.finished) == 0 && !ts.oneUsed && ts.one[0].s == s {
 		// The common single-span trace: no slice to allocate.
-		ts.one[0] = Snapshot{s}
 		ts.oneUsed = true
 		c.spans = ts.one[:1:1]
 	} else {

@@ -9,6 +9,8 @@
 //	go run ./w3cservice -addr 127.0.0.1:5000                  # tracecontext only
 //	go run ./w3cservice -addr 127.0.0.1:5000 -styles default  # datadog,tracecontext,baggage
 //
+// With port 0 it listens on a free port, and logs which.
+//
 // run-suite.sh, beside this file, runs the suite against it.
 package main
 
@@ -20,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"time"
 
@@ -63,8 +66,12 @@ func main() {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
-	log.Printf("w3cservice (styles %q) listening on http://%s/test", *styles, *addr)
-	log.Fatal(http.ListenAndServe(*addr, nil))
+	ln, err := net.Listen("tcp", *addr) // port 0 picks a free one
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("w3cservice (styles %q) listening on http://%s/test", *styles, ln.Addr())
+	log.Fatal(http.Serve(ln, nil))
 }
 
 // callback POSTs args to url from a child span of ctx, with its context injected.
