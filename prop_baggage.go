@@ -2,6 +2,7 @@ package trace
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -104,7 +105,10 @@ func parseBaggage(h string) ([]kv, bool) {
 		if err1 != nil || err2 != nil || dk == "" {
 			return nil, false
 		}
-		if len(out) < maxBaggageMembers {
+		// A key given twice keeps its last value, as a map would.
+		if i := slices.IndexFunc(out, func(e kv) bool { return e.k == dk }); i >= 0 {
+			out[i].v = dv
+		} else if len(out) < maxBaggageMembers {
 			out = append(out, kv{dk, dv})
 		}
 	}

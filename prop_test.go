@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -292,12 +293,22 @@ func TestBaggage(t *testing.T) {
 			b.WriteByte(',')
 		}
 		b.WriteString("k")
-		b.WriteString(strings.Repeat("x", i%10))
+		b.WriteString(strconv.Itoa(i))
 		b.WriteString("=v")
 	}
 	sc, err := baggagePropagator{}.Extract(MapCarrier{"baggage": b.String()})
 	if n := len(*sc.baggage); err != nil || n != 64 {
 		t.Errorf("%d members, err %v", n, err)
+	}
+	if v, _ := sc.BaggageItem("k63"); v != "v" {
+		t.Error("the 64th member is missing")
+	}
+	if _, ok := sc.BaggageItem("k64"); ok {
+		t.Error("a 65th member was kept")
+	}
+	dup, _ := baggagePropagator{}.Extract(headerOf("baggage", "a=1,b=2", "baggage", "a=3"))
+	if v, _ := dup.BaggageItem("a"); v != "3" || len(*dup.baggage) != 2 {
+		t.Errorf("a key given twice: %v", *dup.baggage)
 	}
 	huge := "a=" + strings.Repeat("x", 9000)
 	if _, err := (baggagePropagator{}).Extract(MapCarrier{"baggage": huge}); err == nil {
