@@ -13,7 +13,7 @@
 //	tr := trace.New(
 //		trace.WithService("checkout"),
 //		trace.WithEnv("prod"),
-//		trace.WithExporter(stdout.New(os.Stderr)), // or memory.New(), or your own
+//		trace.WithExporter(agent.New()), // or stdout.New(os.Stderr), memory.New(), your own
 //	)
 //	trace.SetDefault(tr)
 //	defer tr.Shutdown(context.Background())
@@ -73,10 +73,36 @@
 // tracer's logger says so too, at most once per interval. Tracer.Shutdown
 // exports what is queued within its context's deadline.
 //
-// The exporters live in their own packages: exporter/stdout prints traces
-// for a person to read, and exporter/memory keeps them for tests. Any type
-// with Export and Shutdown methods is an Exporter; Discard and
-// MultiExporter help compose them.
+// The exporters live in their own packages: exporter/agent sends to a
+// Datadog Agent, exporter/stdout prints traces for a person to read, and
+// exporter/memory keeps them for tests. Any type with Export and Shutdown
+// methods is an Exporter; Discard and MultiExporter help compose them.
+//
+// # Distributed tracing
+//
+// A trace crosses services in request headers. Inject writes the context
+// of the span in a context.Context into a carrier; Extract reads one back
+// and returns a context that makes it the parent of the next span:
+//
+//	// client
+//	trace.Inject(ctx, trace.HeaderCarrier(req.Header))
+//
+//	// server
+//	ctx := trace.Extract(r.Context(), trace.HeaderCarrier(r.Header))
+//	ctx, span := trace.Start(ctx, "web.request")
+//
+// The formats, or styles, are Datadog's x-datadog-* headers, W3C Trace
+// Context (Level 2), W3C Baggage and B3 (multiple headers or single),
+// combined with dd-trace-go's rules: by default datadog, tracecontext and
+// baggage, both ways, or as DD_TRACE_PROPAGATION_STYLE and its relatives
+// say (PropagatorFromEnv, NewPropagator, WithPropagator). When several
+// styles are present, the first valid one wins; a W3C traceparent of the
+// same trace adds its tracestate, one of another trace becomes a span
+// link. Malformed headers return ErrSpanContextCorrupted and never hide a
+// valid header of another style.
+//
+// Baggage set on a span with SetBaggageItem travels to its children and,
+// through propagation, to other services.
 //
 // # Sampling
 //
