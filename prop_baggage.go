@@ -24,7 +24,10 @@ func (baggagePropagator) Inject(sc SpanContext, w TextMapWriter) error {
 		if n == maxBaggageMembers {
 			break
 		}
-		m := baggageEscape(k, true) + "=" + baggageEscape(v, false)
+		if !validToken(k) {
+			continue // a key is a token, never encoded: this one cannot travel
+		}
+		m := k + "=" + baggageEscape(v)
 		if b.Len()+len(m)+1 > maxBaggageBytes {
 			continue // too large: this member is dropped, a smaller one may fit
 		}
@@ -73,7 +76,7 @@ func (baggagePropagator) Extract(r TextMapReader) (SpanContext, error) {
 	return SpanContext{baggage: &items, remote: true}, nil
 }
 
-// parseBaggage reads a baggage list: key=value members, each
+// parseBaggage reads a baggage list: key=value members, each value
 // percent-decoded, properties after ";" left out. A malformed member makes
 // the header invalid; members past 64 are dropped.
 func parseBaggage(h string) ([]kv, bool) {
@@ -100,9 +103,9 @@ func parseBaggage(h string) ([]kv, bool) {
 		if !validToken(k) {
 			return nil, false
 		}
-		dk, err1 := url.PathUnescape(k)
-		dv, err2 := url.PathUnescape(v)
-		if err1 != nil || err2 != nil || dk == "" {
+		dk := k // keys are tokens, read as they are
+		dv, err := url.PathUnescape(v)
+		if err != nil {
 			return nil, false
 		}
 		// A key given twice keeps its last value, as a map would.
@@ -132,20 +135,15 @@ func validToken(s string) bool {
 	return true
 }
 
-// baggageEscape percent-encodes what the baggage grammar does not allow
-// as is: a key keeps only token characters; a value keeps printable ASCII
-// but for space, '"', ',', ';', '\\' and '%'.
-func baggageEscape(s string, key bool) string {
+// baggageEscape percent-encodes a value: it keeps printable ASCII but for
+// space, '"', ',', ';', '\\', '%' and '+' (which some readers, dd-trace-go
+// among them, take for a space).
+func baggageEscape(s string) string {
 	const hexDigits = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		keep := c > 0x20 && c < 0x7f && c != '%'
-		if key {
-			keep = keep && validToken(s[i:i+1])
-		} else {
-			keep = keep && c != '"' && c != ',' && c != ';' && c != '\\'
-		}
+		keep := c > 0x20 && c < 0x7f && c != '%' && c != '+' && c != '"' && c != ',' && c != ';' && c != '\\'
 		if keep {
 			b.WriteByte(c)
 			continue

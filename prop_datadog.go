@@ -47,7 +47,12 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 		w.Set(hdrDDOrigin, sc.origin)
 	}
 	for k, v := range sc.Baggage() {
-		w.Set(hdrOTBaggage+k, v)
+		// A header name must be a token and a value free of control
+		// characters, or the whole request fails to send; such items
+		// travel in W3C baggage only.
+		if validToken(k) && validHeaderValue(v) {
+			w.Set(hdrOTBaggage+k, v)
+		}
 	}
 	if p.tagsMax > 0 {
 		h, reason := ddTagsHeader(sc, p.tagsMax)
@@ -233,6 +238,17 @@ func validDDTagValue(v string) bool {
 	}
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c < 0x20 || c > 0x7e || c == ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether v may be an HTTP field value: no
+// control characters but tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
 			return false
 		}
 	}

@@ -267,7 +267,7 @@ func TestBaggage(t *testing.T) {
 		{"user=ada,team=core", nil, map[string]string{"user": "ada", "team": "core"}},
 		{" user = ada ; prop=1 , x=%E2%9C%93", nil, map[string]string{"user": "ada", "x": "✓"}},
 		{"a=1+2", nil, map[string]string{"a": "1+2"}},
-		{"k%20e=v", nil, map[string]string{"k e": "v"}},
+		{"k%20e=v", nil, map[string]string{"k%20e": "v"}}, // keys are tokens, never decoded
 		{"a", ErrSpanContextCorrupted, nil},
 		{"=v", ErrSpanContextCorrupted, nil},
 		{"a=%zz", ErrSpanContextCorrupted, nil},
@@ -315,18 +315,25 @@ func TestBaggage(t *testing.T) {
 		t.Error("a 9 KB baggage header was read")
 	}
 	// Inject: escaped, bounded.
-	items := []kv{{"user", "ada lovelace"}, {"weird key", "a,b;c%"}, {"big", strings.Repeat("y", 9000)}}
+	items := []kv{{"user", "ada lovelace"}, {"weird", "a,b;c%+d"}, {"not a token", "x"}, {"big", strings.Repeat("y", 9000)}}
 	m := MapCarrier{}
 	baggagePropagator{}.Inject(SpanContext{baggage: &items}, m)
-	if m["baggage"] != "user=ada%20lovelace,weird%20key=a%2Cb%3Bc%25" {
+	if m["baggage"] != "user=ada%20lovelace,weird=a%2Cb%3Bc%25%2Bd" {
 		t.Errorf("baggage = %q", m["baggage"])
 	}
 	back, err := baggagePropagator{}.Extract(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := back.BaggageItem("weird key"); v != "a,b;c%" {
+	if v, _ := back.BaggageItem("weird"); v != "a,b;c%+d" {
 		t.Errorf("round trip: %q", v)
+	}
+	// ot-baggage-* goes only where a header can hold it.
+	od := MapCarrier{}
+	odItems := []kv{{"ok", "v"}, {"bad key", "v"}, {"nl", "a\nb"}}
+	datadogPropagator{}.Inject(SpanContext{traceID: NewTraceID(0, 1), spanID: 2, baggage: &odItems}, od)
+	if _, ok := od["ot-baggage-ok"]; !ok || len(od) != 3 {
+		t.Errorf("ot-baggage: %v", od)
 	}
 	many := make([]kv, 100)
 	for i := range many {
