@@ -42,25 +42,17 @@ func b3TraceID(id TraceID) string {
 	return id.String()
 }
 
-func (b3MultiPropagator) Extract(r TextMapReader) (SpanContext, error) {
-	var traceID, spanID, sampled, flags string
-	var hasTrace, hasSampled bool
-	err := r.ForeachKey(func(k, v string) error {
-		switch {
-		case eq(k, hdrB3TraceID):
-			traceID, hasTrace = v, true
-		case eq(k, hdrB3SpanID):
-			spanID = v
-		case eq(k, hdrB3Sampled):
-			sampled, hasSampled = v, true
-		case eq(k, hdrB3Flags):
-			flags = v
-		}
-		return nil
-	})
-	if err != nil {
+func (p b3MultiPropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h headerSet
+	if err := collect(r, &h); err != nil {
 		return SpanContext{}, err
 	}
+	return p.extractFrom(&h)
+}
+
+func (b3MultiPropagator) extractFrom(h *headerSet) (SpanContext, error) {
+	traceID, spanID, sampled, flags := h.b3Trace, h.b3Span, h.b3Sampled, h.b3Flags
+	hasTrace, hasSampled := h.hasB3Trace, h.hasB3Sampled
 	if !hasTrace {
 		return SpanContext{}, ErrSpanContextNotFound
 	}
@@ -155,21 +147,19 @@ func (b3SinglePropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	return nil
 }
 
-func (b3SinglePropagator) Extract(r TextMapReader) (SpanContext, error) {
-	var v string
-	found := false
-	err := r.ForeachKey(func(k, val string) error {
-		if eq(k, hdrB3Single) {
-			v, found = val, true
-		}
-		return nil
-	})
-	if err != nil {
+func (p b3SinglePropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h headerSet
+	if err := collect(r, &h); err != nil {
 		return SpanContext{}, err
 	}
-	if !found {
+	return p.extractFrom(&h)
+}
+
+func (b3SinglePropagator) extractFrom(h *headerSet) (SpanContext, error) {
+	if !h.hasB3Single {
 		return SpanContext{}, ErrSpanContextNotFound
 	}
+	v := h.b3Single
 	v = trimOWS(v)
 	parts := strings.SplitN(v, "-", 5)
 	if len(parts) == 1 {

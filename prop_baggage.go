@@ -43,30 +43,22 @@ func (baggagePropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	return nil
 }
 
-func (baggagePropagator) Extract(r TextMapReader) (SpanContext, error) {
-	var h strings.Builder
-	tooLong := false
-	err := r.ForeachKey(func(k, v string) error {
-		if eq(k, hdrBaggage) {
-			// Repeated fields are one list; reading stops at the size limit.
-			if h.Len()+len(v)+1 > maxBaggageBytes {
-				tooLong = true
-				return nil
-			}
-			if h.Len() > 0 {
-				h.WriteByte(',')
-			}
-			h.WriteString(v)
-		}
-		return nil
-	})
-	if err != nil {
+func (p baggagePropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h headerSet
+	if err := collect(r, &h); err != nil {
 		return SpanContext{}, err
 	}
-	if h.Len() == 0 && !tooLong {
+	return p.extractFrom(&h)
+}
+
+func (baggagePropagator) extractFrom(h *headerSet) (SpanContext, error) {
+	if h.bag.n == 0 && !h.bag.tooLong {
 		return SpanContext{}, ErrSpanContextNotFound
 	}
-	items, ok := parseBaggage(h.String())
+	if h.bag.tooLong {
+		return SpanContext{}, ErrSpanContextCorrupted // past 8,192 bytes: not read at all
+	}
+	items, ok := parseBaggage(h.bag.joined())
 	if !ok {
 		return SpanContext{}, ErrSpanContextCorrupted
 	}

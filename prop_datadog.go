@@ -72,6 +72,7 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 // (inject_max_size).
 func ddTagsHeader(sc SpanContext, max int) (string, string) {
 	var b strings.Builder
+	b.Grow(64)
 	reason := ""
 	add := func(k, v string) {
 		if !validDDTagKey(k) || !validDDTagValue(v) {
@@ -99,32 +100,18 @@ func ddTagsHeader(sc SpanContext, max int) (string, string) {
 	return b.String(), reason
 }
 
-func (datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
-	var traceID, parentID, priority, origin, tags string
-	var hasTrace, hasParent, hasPriority bool
-	var baggage []kv
-	err := r.ForeachKey(func(k, v string) error {
-		switch {
-		case eq(k, hdrDDTraceID):
-			traceID, hasTrace = v, true
-		case eq(k, hdrDDParentID):
-			parentID, hasParent = v, true
-		case eq(k, hdrDDPriority):
-			priority, hasPriority = v, true
-		case eq(k, hdrDDOrigin):
-			origin = v
-		case eq(k, hdrDDTags):
-			tags = v
-		case hasPrefixFold(k, hdrOTBaggage) && len(k) > len(hdrOTBaggage):
-			if len(baggage) < maxBaggageMembers {
-				baggage = append(baggage, kv{strings.ToLower(k[len(hdrOTBaggage):]), v})
-			}
-		}
-		return nil
-	})
-	if err != nil {
+func (p datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h headerSet
+	if err := collect(r, &h); err != nil {
 		return SpanContext{}, err
 	}
+	return p.extractFrom(&h)
+}
+
+func (datadogPropagator) extractFrom(h *headerSet) (SpanContext, error) {
+	traceID, parentID, priority, origin, tags := h.ddTrace, h.ddParent, h.ddPrio, h.ddOrigin, h.ddTags
+	hasTrace, hasParent, hasPriority := h.hasDDTrace, h.hasDDParent, h.hasDDPrio
+	baggage := h.otBag
 	sc := SpanContext{remote: true, origin: origin}
 	if len(baggage) > 0 {
 		sc.baggage = &baggage
@@ -183,6 +170,7 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 	}
 	var out []kv
 	var hi uint64
+	var dm string
 	for h != "" {
 		var pair string
 		if i := strings.IndexByte(h, ','); i >= 0 {
@@ -202,6 +190,10 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 		if !strings.HasPrefix(k, ddTagPrefix) {
 			continue
 		}
+		if k == tagDecisionMaker {
+			dm = v
+			continue
+		}
 		if k == tagTraceIDHigh {
 			// Only 16 lowercase hex digits; anything else is ignored, as
 			// dd-trace-go does, rather than guessed at.
@@ -212,10 +204,28 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 		}
 		out = append(out, kv{k, v})
 	}
+	switch {
+	case len(out) == 0 && dm != "":
+		return dmTags(dm), hi, nil
+	case dm != "":
+		out = append(out, kv{tagDecisionMaker, dm})
+	}
 	if len(out) == 0 {
 		return nil, hi, nil
 	}
 	return &out, hi, nil
+}
+
+// dmTags returns the propagated tags of a trace whose only one is the
+// decision maker dm: one of the shared lists for the usual values, so
+// that extraction allocates nothing for it.
+func dmTags(dm string) kvs {
+	for m := range dmOnly {
+		if dmOnly[m][0].v == dm {
+			return &dmOnly[m]
+		}
+	}
+	return &[]kv{{tagDecisionMaker, dm}}
 }
 
 // validDDTagKey: printable ASCII without space, "=" and ",".
@@ -257,11 +267,15 @@ func validHeaderValue(v string) bool {
 
 // hex16 formats v as 16 lowercase hexadecimal digits.
 func hex16(v uint64) string {
-	const digits = "0123456789abcdef"
 	var b [16]byte
-	for i := 15; i >= 0; i-- {
-		b[i] = digits[v&0xf]
-		v >>= 4
+	return string(appendHex16(b[:0], v))
+}
+
+// appendHex16 appends v as 16 lowercase hexadecimal digits.
+func appendHex16(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[(v>>uint(shift))&0xf])
 	}
-	return string(b[:])
+	return b
 }

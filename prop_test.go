@@ -136,7 +136,7 @@ func TestInjectErrorsOnRoot(t *testing.T) {
 	}
 }
 
-func mustPropagator(t *testing.T, cfg PropagatorConfig) Propagator {
+func mustPropagator(t testing.TB, cfg PropagatorConfig) Propagator {
 	t.Helper()
 	p, err := NewPropagator(cfg)
 	if err != nil {
@@ -343,5 +343,26 @@ func TestBaggage(t *testing.T) {
 	baggagePropagator{}.Inject(SpanContext{baggage: &many}, m)
 	if n := strings.Count(m["baggage"], ",") + 1; n != 64 {
 		t.Errorf("%d members injected", n)
+	}
+}
+
+// BenchmarkInjectExtract is a span context out to an http.Header and back,
+// per style: the figures bench/ compares with dd-trace-go and OpenTelemetry.
+func BenchmarkInjectExtract(b *testing.B) {
+	tags := []kv{{"_dd.p.dm", "-1"}}
+	sc := SpanContext{traceID: NewTraceID(0x6b08fb4900000000, 0x69eafb56dd6165cb), spanID: 0x69eafb56dd6165cb,
+		priority: 1, hasPriority: true, tags: &tags, w3c: localW3C}
+	for _, style := range []string{StyleDatadog, StyleTraceContext} {
+		p := mustPropagator(&testing.T{}, PropagatorConfig{Inject: []string{style}, Extract: []string{style}})
+		b.Run(style, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h := http.Header{}
+				_ = p.Inject(sc, HeaderCarrier(h))
+				if got, err := p.Extract(HeaderCarrier(h)); err != nil || got.spanID != sc.spanID {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

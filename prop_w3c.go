@@ -37,6 +37,7 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 // dropped first, as the specification says.
 func composeTracestate(sc SpanContext) string {
 	var b strings.Builder
+	b.Grow(64 + len(sc.origin))
 	b.WriteString("dd=")
 	n := b.Len()
 	sep := func() {
@@ -55,7 +56,8 @@ func composeTracestate(sc SpanContext) string {
 	}
 	sep()
 	b.WriteString("p:")
-	b.WriteString(hex16(sc.spanID))
+	var hx [16]byte
+	b.Write(appendHex16(hx[:0], sc.spanID))
 	for k, v := range sc.Tags() {
 		if !strings.HasPrefix(k, ddTagPrefix) || k == tagTraceIDHigh {
 			continue
@@ -89,6 +91,14 @@ func composeTracestate(sc SpanContext) string {
 // ",", ";" and "~" become "_", and each run of other characters the grammar
 // forbids becomes one "_". An origin may not hold spaces; a tag value may.
 func ddTracestateValue(v string, origin bool) string {
+	clean := true
+	for i := 0; i < len(v) && clean; i++ {
+		c := v[i]
+		clean = c > 0x20 && c < 0x7f && c != '=' && c != ',' && c != ';' && c != '~' || c == ' ' && !origin
+	}
+	if clean {
+		return v // the usual case: nothing to replace, nothing to allocate
+	}
 	var b strings.Builder
 	inBad := false
 	for _, r := range v {
@@ -114,6 +124,14 @@ func ddTracestateValue(v string, origin bool) string {
 // ddTracestateKey makes a tag key fit the dd= member: "," and "=" become
 // "_", and each run of characters outside printable ASCII becomes one "_".
 func ddTracestateKey(k string) string {
+	clean := true
+	for i := 0; i < len(k) && clean; i++ {
+		c := k[i]
+		clean = c >= 0x20 && c < 0x7f && c != ',' && c != '=' && c != ':' && c != ';'
+	}
+	if clean {
+		return k
+	}
 	var b strings.Builder
 	inBad := false
 	for _, r := range k {
@@ -134,33 +152,16 @@ func ddTracestateKey(k string) string {
 	return b.String()
 }
 
-func (tracecontextPropagator) Extract(r TextMapReader) (SpanContext, error) {
-	var tp string
-	var tpCount int
-	var ts strings.Builder
-	tsTooLong := false
-	err := r.ForeachKey(func(k, v string) error {
-		switch {
-		case eq(k, hdrTraceparent):
-			tp = v
-			tpCount++
-		case eq(k, hdrTracestate):
-			// Repeated fields are one list, joined with commas (RFC 9110);
-			// past the size limit the whole tracestate is discarded.
-			if ts.Len()+len(v)+1 > maxTracestateLen {
-				tsTooLong = true
-				return nil
-			}
-			if ts.Len() > 0 {
-				ts.WriteByte(',')
-			}
-			ts.WriteString(v)
-		}
-		return nil
-	})
-	if err != nil {
+func (p tracecontextPropagator) Extract(r TextMapReader) (SpanContext, error) {
+	var h headerSet
+	if err := collect(r, &h); err != nil {
 		return SpanContext{}, err
 	}
+	return p.extractFrom(&h)
+}
+
+func (tracecontextPropagator) extractFrom(h *headerSet) (SpanContext, error) {
+	tp, tpCount, tsTooLong := h.tp, h.tpCount, h.ts.tooLong
 	switch tpCount {
 	case 0:
 		return SpanContext{}, ErrSpanContextNotFound
@@ -173,25 +174,33 @@ func (tracecontextPropagator) Extract(r TextMapReader) (SpanContext, error) {
 		return SpanContext{}, ErrSpanContextCorrupted
 	}
 	sc := SpanContext{traceID: traceID, spanID: spanID, remote: true}
-	w3c := &w3cState{random: flags&flagRandomness != 0}
+	random := flags&flagRandomness != 0
 	sampled := flags&flagSampled != 0
 	var dd string
-	hasDD := false
+	var others []kv
 	if !tsTooLong {
-		if members, ok := parseTracestate(ts.String()); ok {
-			for _, m := range members {
-				if m.k == "dd" && !hasDD {
-					dd, hasDD = m.v, true
-					continue
-				}
-				if m.k != "dd" {
-					w3c.others = append(w3c.others, m)
-				}
+		hasDD := false
+		if !scanTracestate(h.ts.joined(), func(k, v string) {
+			switch {
+			case k == "dd" && !hasDD:
+				dd, hasDD = v, true
+			case k != "dd":
+				others = append(others, kv{k, v})
 			}
-			sc.extracted = &extracted{tracestate: ts.String()}
+		}) {
+			dd, others = "", nil
 		}
 	}
-	sc.w3c = w3c
+	// Without other vendors' members the W3C state is one of two shared
+	// values: no allocation for the common Datadog-to-Datadog hop.
+	switch {
+	case others != nil:
+		sc.w3c = &w3cState{others: others, random: random}
+	case random:
+		sc.w3c = w3cRandom
+	default:
+		sc.w3c = w3cPlain
+	}
 	readDDMember(&sc, dd, sampled)
 	return sc, nil
 }
@@ -204,7 +213,7 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 	var s int
 	hasS := false
 	var dm string
-	var tags []kv
+	var found []kv // t.* tags; rarely any but the decision maker
 	for dd != "" {
 		var e string
 		if i := strings.IndexByte(dd, ';'); i >= 0 {
@@ -226,16 +235,13 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 			sc.origin = strings.ReplaceAll(v, "~", "=")
 		case k == "p":
 			if len(v) == 16 && isLowerHex(v) {
-				if sc.extracted == nil {
-					sc.extracted = &extracted{}
-				}
-				sc.extracted.parentID = v
+				sc.ddParent, _ = strconv.ParseUint(v, 16, 64)
 			}
 		case k == "t.dm":
 			dm = v
 		case strings.HasPrefix(k, "t.") && len(k) > 2 && k != "t.tid":
 			if utf8.ValidString(v) {
-				tags = append(tags, kv{ddTagPrefix + k[2:], strings.ReplaceAll(v, "~", "=")})
+				found = append(found, kv{ddTagPrefix + k[2:], strings.ReplaceAll(v, "~", "=")})
 			}
 		}
 	}
@@ -252,10 +258,15 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 		sc.priority = PriorityAutoReject
 	}
 	sc.hasPriority = true
-	if sc.priority.Keep() && dm != "" {
-		tags = append(tags, kv{tagDecisionMaker, dm})
-	}
-	if len(tags) > 0 {
+	keepDM := sc.priority.Keep() && dm != ""
+	switch {
+	case len(found) == 0 && keepDM:
+		sc.tags = dmTags(dm)
+	case len(found) > 0:
+		if keepDM {
+			found = append(found, kv{tagDecisionMaker, dm})
+		}
+		tags := found
 		sc.tags = &tags
 	}
 }

@@ -38,7 +38,13 @@ type TextMapWriter interface {
 type HeaderCarrier http.Header
 
 // Set replaces the header key with val.
-func (c HeaderCarrier) Set(key, val string) { http.Header(c).Set(key, val) }
+func (c HeaderCarrier) Set(key, val string) {
+	if k, ok := canonical[key]; ok {
+		c[k] = []string{val} // a known name: no conversion to allocate
+		return
+	}
+	http.Header(c).Set(key, val)
+}
 
 // ForeachKey calls handler for every value of every header.
 func (c HeaderCarrier) ForeachKey(handler func(key, val string) error) error {

@@ -205,10 +205,10 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			s.setValueLocked("version", StringValue(t.cfg.version))
 		}
 	}
+	if s.localRoot && parent.ddParent != 0 {
+		s.setValueLocked(tagParentID, StringValue(hex16(parent.ddParent)))
+	}
 	if x := parent.extracted; x != nil && s.localRoot {
-		if x.parentID != "" {
-			s.setValueLocked(tagParentID, StringValue(x.parentID))
-		}
 		if x.propError != "" {
 			s.setValueLocked(tagPropagationError, StringValue(x.propError))
 		}

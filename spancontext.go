@@ -70,7 +70,8 @@ type SpanContext struct {
 	tags        kvs // propagated trace tags (_dd.p.*)
 	baggage     kvs
 	w3c         *w3cState  // what a W3C traceparent brought, or the local trace's
-	extracted   *extracted // what extraction leaves for the local root; nil otherwise
+	extracted   *extracted // links and errors extraction leaves for the local root
+	ddParent    uint64     // the last Datadog span upstream (_dd.parent_id), if a W3C hop came between
 
 	// span is the live span this context was taken from, when it is local:
 	// starting a child of it joins that span's in-process trace.
@@ -89,17 +90,20 @@ type w3cState struct {
 
 // localW3C is the state of traces that start here: their ids' right
 // halves are random (see internal/id), and no vendor spoke before us.
-var localW3C = &w3cState{random: true}
+var localW3C = w3cRandom
+
+// The states of W3C contexts without other vendors' members, shared.
+var (
+	w3cRandom = &w3cState{random: true}
+	w3cPlain  = &w3cState{}
+)
 
 // extracted is what extraction records for the local root of the trace
 // it continues: links to contexts of other traces found beside the
-// chosen one, the upstream Datadog parent (_dd.parent_id), and the
-// propagation error (_dd.propagation_error), if any.
+// chosen one, and the propagation error (_dd.propagation_error), if any.
 type extracted struct {
-	links      []Link
-	parentID   string
-	propError  string
-	tracestate string // the tracestate as received, for a link to this context
+	links     []Link
+	propError string
 }
 
 // kvs is an immutable list of pairs, shared by every context and span that

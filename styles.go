@@ -58,7 +58,14 @@ func NewPropagator(cfg PropagatorConfig) (Propagator, error) {
 
 type namedPropagator struct {
 	name string // as it appears in a link's context_headers
+	stylePropagator
+}
+
+// stylePropagator is what every style implements: a Propagator that also
+// extracts from headers gathered once for all styles.
+type stylePropagator interface {
 	Propagator
+	headerExtractor
 }
 
 func resolveStyles(names []string, tagsMax int, errs []error) ([]namedPropagator, []error) {
@@ -199,12 +206,17 @@ func (p *styled) Extract(r TextMapReader) (SpanContext, error) {
 	if r == nil {
 		return SpanContext{}, ErrInvalidCarrier
 	}
+	// One pass over the carrier serves every style.
+	var h headerSet
+	if err := collect(r, &h); err != nil {
+		return SpanContext{}, err
+	}
 	var primary SpanContext
 	var bag kvs
 	found, corrupted := false, false
 	for _, s := range p.extract {
 		if s.name == "baggage" {
-			sc, err := s.Extract(r)
+			sc, err := extractStyle(s.stylePropagator, &h)
 			if err == nil {
 				bag = sc.baggage
 			} else if errors.Is(err, ErrSpanContextCorrupted) {
@@ -215,7 +227,7 @@ func (p *styled) Extract(r TextMapReader) (SpanContext, error) {
 		if found && p.extractFirst {
 			continue
 		}
-		sc, err := s.Extract(r)
+		sc, err := extractStyle(s.stylePropagator, &h)
 		switch {
 		case err == nil && !found:
 			primary, found = sc, true
@@ -240,6 +252,24 @@ func (p *styled) Extract(r TextMapReader) (SpanContext, error) {
 	return SpanContext{}, ErrSpanContextNotFound
 }
 
+// extractStyle calls the style's extractFrom directly: through the
+// interface, h would have to live on the heap.
+func extractStyle(p stylePropagator, h *headerSet) (SpanContext, error) {
+	switch p := p.(type) {
+	case datadogPropagator:
+		return p.extractFrom(h)
+	case tracecontextPropagator:
+		return p.extractFrom(h)
+	case baggagePropagator:
+		return p.extractFrom(h)
+	case b3MultiPropagator:
+		return p.extractFrom(h)
+	case b3SinglePropagator:
+		return p.extractFrom(h)
+	}
+	return SpanContext{}, ErrSpanContextNotFound
+}
+
 // merge folds a later style's context into the winning one.
 func merge(primary, other SpanContext, style string) SpanContext {
 	x := &extracted{}
@@ -256,10 +286,10 @@ func merge(primary, other SpanContext, style string) SpanContext {
 		// the last Datadog span.
 		primary.w3c = other.w3c
 		if other.spanID != primary.spanID {
-			if other.extracted != nil && other.extracted.parentID != "" {
-				x.parentID = other.extracted.parentID
+			if other.ddParent != 0 {
+				primary.ddParent = other.ddParent
 			} else {
-				x.parentID = hex16(primary.spanID)
+				primary.ddParent = primary.spanID
 			}
 			primary.spanID = other.spanID
 		}
@@ -272,13 +302,27 @@ func merge(primary, other SpanContext, style string) SpanContext {
 		if other.hasPriority && other.priority.Keep() {
 			l.Flags = 1
 		}
-		if other.extracted != nil {
-			l.Tracestate = other.extracted.tracestate
+		if other.w3c != nil {
+			l.Tracestate = joinMembers(other.w3c.others)
 		}
 		x.links = append(slices.Clip(x.links), l)
 	}
 	primary.extracted = x
 	return primary
+}
+
+// joinMembers writes tracestate members as a list.
+func joinMembers(ms []kv) string {
+	var b strings.Builder
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m.k)
+		b.WriteByte('=')
+		b.WriteString(m.v)
+	}
+	return b.String()
 }
 
 // mergeBaggage adds W3C baggage to the baggage found in other headers

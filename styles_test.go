@@ -55,8 +55,11 @@ func TestStylesExtractCombine(t *testing.T) {
 				t.Errorf("span %d, want %d", sc.spanID, c.span)
 			}
 			parent, links := "", 0
+			if sc.ddParent != 0 {
+				parent = hex16(sc.ddParent)
+			}
 			if sc.extracted != nil {
-				parent, links = sc.extracted.parentID, len(sc.extracted.links)
+				links = len(sc.extracted.links)
 			}
 			if parent != c.parent || links != c.links {
 				t.Errorf("parent %q links %d", parent, links)
@@ -134,7 +137,7 @@ func TestPropagatorFromEnv(t *testing.T) {
 	if len(s.inject) != 2 || s.inject[0].name != "b3" || s.inject[1].name != "datadog" || len(s.extract) != 1 || s.extract[0].name != "tracecontext" || !s.extractFirst {
 		t.Errorf("%+v", s)
 	}
-	if s.inject[1].Propagator.(datadogPropagator).tagsMax != 0 {
+	if s.inject[1].stylePropagator.(datadogPropagator).tagsMax != 0 {
 		t.Error("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH=0 did not turn x-datadog-tags off")
 	}
 	t.Setenv("DD_TRACE_PROPAGATION_STYLE_INJECT", "bogus")
@@ -145,7 +148,7 @@ func TestPropagatorFromEnv(t *testing.T) {
 		t.Error("no error for bad values")
 	}
 	s = p.(*styled)
-	if len(s.inject) != 3 || s.inject[0].Propagator.(datadogPropagator).tagsMax != 512 || s.extractFirst {
+	if len(s.inject) != 3 || s.inject[0].stylePropagator.(datadogPropagator).tagsMax != 512 || s.extractFirst {
 		t.Errorf("unknown names should mean the default, 9999 the maximum: %+v", s)
 	}
 }

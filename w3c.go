@@ -63,38 +63,56 @@ func formatTraceparent(id TraceID, span uint64, flags byte) string {
 }
 
 // parseTracestate reads the combined tracestate field (repeated fields
-// joined with commas). Empty members are skipped. It fails on a member that
-// breaks the grammar, or on more than 32 members.
+// joined with commas) into its members.
 func parseTracestate(v string) ([]kv, bool) {
-	if len(v) > maxTracestateLen {
+	var out []kv
+	ok := scanTracestate(v, func(k, val string) { out = append(out, kv{k, val}) })
+	if !ok {
 		return nil, false
 	}
-	var out []kv
-	for len(v) > 0 {
-		var m string
-		if i := strings.IndexByte(v, ','); i >= 0 {
-			m, v = v[:i], v[i+1:]
-		} else {
-			m, v = v, ""
-		}
-		m = trimOWS(m)
+	return out, true
+}
+
+// scanTracestate calls fn for each member of a tracestate list, in order,
+// after checking the whole list. Empty members are skipped. It fails on a
+// member that breaks the grammar, or on more than 32 members.
+func scanTracestate(v string, fn func(k, val string)) bool {
+	if len(v) > maxTracestateLen {
+		return false
+	}
+	// Check first, so that fn sees only a valid list.
+	n := 0
+	for rest := v; rest != ""; {
+		m, r := nextMember(rest)
+		rest = r
 		if m == "" {
 			continue
 		}
 		eq := strings.IndexByte(m, '=')
-		if eq < 0 {
-			return nil, false
+		if eq < 0 || !validTracestateKey(m[:eq]) || !validTracestateValue(m[eq+1:]) {
+			return false
 		}
-		key, val := m[:eq], m[eq+1:]
-		if !validTracestateKey(key) || !validTracestateValue(val) {
-			return nil, false
+		if n++; n > maxTracestateMember {
+			return false
 		}
-		if len(out) == maxTracestateMember {
-			return nil, false
-		}
-		out = append(out, kv{key, val})
 	}
-	return out, true
+	for rest := v; rest != ""; {
+		m, r := nextMember(rest)
+		rest = r
+		if m != "" {
+			eq := strings.IndexByte(m, '=')
+			fn(m[:eq], m[eq+1:])
+		}
+	}
+	return true
+}
+
+// nextMember cuts the first comma-separated member, without its OWS.
+func nextMember(v string) (member, rest string) {
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		return trimOWS(v[:i]), v[i+1:]
+	}
+	return trimOWS(v), ""
 }
 
 // validTracestateKey: (lcalpha / DIGIT) 0*255(lcalpha / DIGIT / "_" / "-" /

@@ -1,0 +1,163 @@
+package trace
+
+import "net/http"
+
+// headerSet is what the extractors read from a carrier, gathered in one
+// pass over it for every style at once. It lives on the stack: reading the
+// carrier through a ForeachKey closure instead would move it, and each
+// value the closure captures, to the heap, at every Extract
+// (BenchmarkInjectExtract in bench/).
+type headerSet struct {
+	ddTrace, ddParent, ddPrio, ddOrigin, ddTags string
+	hasDDTrace, hasDDParent, hasDDPrio          bool
+
+	tp      string
+	tpCount int
+	ts      multiValue // tracestate fields, to be joined
+	bag     multiValue // baggage fields, to be joined
+	otBag   []kv       // ot-baggage-* items
+
+	b3Trace, b3Span, b3Sampled, b3Flags, b3Single string
+	hasB3Trace, hasB3Sampled, hasB3Single          bool
+}
+
+// multiValue gathers the fields of a header that may repeat (RFC 9110: one
+// list, joined with commas) without allocating for the usual one or two.
+type multiValue struct {
+	first   [2]string
+	rest    []string
+	n, size int
+	tooLong bool
+}
+
+func (m *multiValue) add(v string, limit int) {
+	if m.size+len(v)+1 > limit {
+		m.tooLong = true
+		return
+	}
+	if m.n < len(m.first) {
+		m.first[m.n] = v
+	} else {
+		m.rest = append(m.rest, v)
+	}
+	m.n++
+	m.size += len(v) + 1
+}
+
+// joined returns the fields as one list; it allocates only when there are
+// several.
+func (m *multiValue) joined() string {
+	switch m.n {
+	case 0:
+		return ""
+	case 1:
+		return m.first[0]
+	}
+	b := make([]byte, 0, m.size)
+	for i := 0; i < m.n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if i < len(m.first) {
+			b = append(b, m.first[i]...)
+		} else {
+			b = append(b, m.rest[i-len(m.first)]...)
+		}
+	}
+	return string(b)
+}
+
+func (h *headerSet) add(k, v string) {
+	switch {
+	case eq(k, hdrTraceparent):
+		h.tp = v
+		h.tpCount++
+	case eq(k, hdrTracestate):
+		h.ts.add(v, maxTracestateLen)
+	case eq(k, hdrDDTraceID):
+		h.ddTrace, h.hasDDTrace = v, true
+	case eq(k, hdrDDParentID):
+		h.ddParent, h.hasDDParent = v, true
+	case eq(k, hdrDDPriority):
+		h.ddPrio, h.hasDDPrio = v, true
+	case eq(k, hdrDDOrigin):
+		h.ddOrigin = v
+	case eq(k, hdrDDTags):
+		h.ddTags = v
+	case eq(k, hdrBaggage):
+		h.bag.add(v, maxBaggageBytes)
+	case hasPrefixFold(k, hdrOTBaggage) && len(k) > len(hdrOTBaggage):
+		if len(h.otBag) < maxBaggageMembers {
+			h.otBag = append(h.otBag, kv{lower(k[len(hdrOTBaggage):]), v})
+		}
+	case eq(k, hdrB3TraceID):
+		h.b3Trace, h.hasB3Trace = v, true
+	case eq(k, hdrB3SpanID):
+		h.b3Span = v
+	case eq(k, hdrB3Sampled):
+		h.b3Sampled, h.hasB3Sampled = v, true
+	case eq(k, hdrB3Flags):
+		h.b3Flags = v
+	case eq(k, hdrB3Single):
+		h.b3Single, h.hasB3Single = v, true
+	}
+}
+
+// collect reads the carrier once. The carriers of this package are ranged
+// directly; others go through ForeachKey, which costs them an allocation.
+func collect(r TextMapReader, h *headerSet) error {
+	switch c := r.(type) {
+	case HeaderCarrier:
+		for k, vs := range c {
+			for _, v := range vs {
+				h.add(k, v)
+			}
+		}
+		return nil
+	case MapCarrier:
+		for k, v := range c {
+			h.add(k, v)
+		}
+		return nil
+	}
+	hs := new(headerSet)
+	err := r.ForeachKey(func(k, v string) error {
+		hs.add(k, v)
+		return nil
+	})
+	*h = *hs
+	return err
+}
+
+// headerExtractor is a Propagator that extracts from a headerSet, so that
+// several styles share one pass over the carrier.
+type headerExtractor interface {
+	extractFrom(h *headerSet) (SpanContext, error)
+}
+
+// lower returns s in lower case, without allocating when it already is.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// canonical maps the header names propagators write to their canonical
+// HTTP form, so that HeaderCarrier.Set needs no conversion.
+var canonical = map[string]string{}
+
+func init() {
+	for _, k := range []string{hdrTraceparent, hdrTracestate, hdrBaggage, hdrDDTraceID, hdrDDParentID, hdrDDPriority,
+		hdrDDOrigin, hdrDDTags, hdrB3TraceID, hdrB3SpanID, hdrB3Sampled, hdrB3Flags, hdrB3ParentID, hdrB3Single} {
+		canonical[k] = http.CanonicalHeaderKey(k)
+	}
+}
