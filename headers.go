@@ -18,7 +18,7 @@ type headerSet struct {
 	otBag   []kv       // ot-baggage-* items
 
 	b3Trace, b3Span, b3Sampled, b3Flags, b3Single string
-	hasB3Trace, hasB3Sampled, hasB3Single          bool
+	hasB3Trace, hasB3Sampled, hasB3Single         bool
 }
 
 // multiValue gathers the fields of a header that may repeat (RFC 9110: one
