@@ -3,6 +3,7 @@ package trace
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Datadog's headers.
@@ -38,13 +39,36 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if !sc.IsValid() {
 		return ErrInvalidSpanContext
 	}
-	w.Set(hdrDDTraceID, strconv.FormatUint(sc.traceID.Lower(), 10))
-	w.Set(hdrDDParentID, strconv.FormatUint(sc.spanID, 10))
+	// The ids, the priority and the tags are written into one string and
+	// sliced: one allocation for the four values.
+	var buf [160]byte
+	b := strconv.AppendUint(buf[:0], sc.traceID.Lower(), 10)
+	t := len(b)
+	b = strconv.AppendUint(b, sc.spanID, 10)
+	sp := len(b)
 	if sc.hasPriority {
-		w.Set(hdrDDPriority, strconv.Itoa(int(sc.priority)))
+		b = strconv.AppendInt(b, int64(sc.priority), 10)
+	}
+	pr := len(b)
+	reason := ""
+	if p.tagsMax > 0 {
+		b, reason = appendDDTags(b, sc, p.tagsMax)
+	}
+	all := string(b)
+	var out fields
+	out.add(hdrDDTraceID, all[:t])
+	out.add(hdrDDParentID, all[t:sp])
+	if sc.hasPriority {
+		out.add(hdrDDPriority, all[sp:pr])
 	}
 	if sc.origin != "" {
-		w.Set(hdrDDOrigin, sc.origin)
+		out.add(hdrDDOrigin, sc.origin)
+	}
+	if len(all) > pr {
+		out.add(hdrDDTags, all[pr:])
+	}
+	if reason != "" {
+		sc.setPropagationError(reason)
 	}
 	for k, v := range sc.Baggage() {
 		// A header name must be a token and a value free of control
@@ -54,16 +78,34 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 			w.Set(hdrOTBaggage+k, v)
 		}
 	}
-	if p.tagsMax > 0 {
-		h, reason := ddTagsHeader(sc, p.tagsMax)
-		if h != "" {
-			w.Set(hdrDDTags, h)
-		}
-		if reason != "" {
-			sc.setPropagationError(reason)
-		}
-	}
+	out.writeTo(w)
 	return nil
+}
+
+// fields collects the fixed headers a propagator writes, so that an
+// http.Header gets all their values in one slice.
+type fields struct {
+	keys, vals [5]string
+	n          int
+}
+
+func (f *fields) add(k, v string) {
+	f.keys[f.n], f.vals[f.n] = k, v
+	f.n++
+}
+
+func (f *fields) writeTo(w TextMapWriter) {
+	if h, ok := w.(HeaderCarrier); ok {
+		vals := make([]string, f.n)
+		copy(vals, f.vals[:f.n])
+		for i := range f.n {
+			h[canonical[f.keys[i]]] = vals[i : i+1 : i+1]
+		}
+		return
+	}
+	for i := range f.n {
+		w.Set(f.keys[i], f.vals[i])
+	}
 }
 
 // ddTagsHeader formats the propagated tags (_dd.p.* only), with the upper
@@ -71,33 +113,40 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 // out (encoding_error); a header over max is not written at all
 // (inject_max_size).
 func ddTagsHeader(sc SpanContext, max int) (string, string) {
-	var b strings.Builder
-	b.Grow(64)
+	b, reason := appendDDTags(nil, sc, max)
+	return string(b), reason
+}
+
+// appendDDTags appends the x-datadog-tags value to b (nothing when it is
+// over max) and says what went wrong, if anything.
+func appendDDTags(b []byte, sc SpanContext, max int) ([]byte, string) {
+	start := len(b)
 	reason := ""
 	add := func(k, v string) {
 		if !validDDTagKey(k) || !validDDTagValue(v) {
 			reason = propErrEncoding
 			return
 		}
-		if b.Len() > 0 {
-			b.WriteByte(',')
+		if len(b) > start {
+			b = append(b, ',')
 		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(v)
+		b = append(b, k...)
+		b = append(b, '=')
+		b = append(b, v...)
 	}
 	if hi := sc.traceID.Upper(); hi != 0 {
-		add(tagTraceIDHigh, hex16(hi))
+		var hx [16]byte
+		add(tagTraceIDHigh, unsafeString(appendHex16(hx[:0], hi)))
 	}
-	for k, v := range sc.Tags() {
-		if strings.HasPrefix(k, ddTagPrefix) && k != tagTraceIDHigh {
-			add(k, v)
+	for i := 0; sc.tags != nil && i < len(*sc.tags); i++ {
+		if e := (*sc.tags)[i]; strings.HasPrefix(e.k, ddTagPrefix) && e.k != tagTraceIDHigh {
+			add(e.k, e.v)
 		}
 	}
-	if b.Len() > max {
-		return "", propErrInjectMaxSize
+	if len(b)-start > max {
+		return b[:start], propErrInjectMaxSize
 	}
-	return b.String(), reason
+	return b, reason
 }
 
 func (p datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
@@ -111,9 +160,9 @@ func (p datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
 func (datadogPropagator) extractFrom(h *headerSet) (SpanContext, error) {
 	traceID, parentID, priority, origin, tags := h.ddTrace, h.ddParent, h.ddPrio, h.ddOrigin, h.ddTags
 	hasTrace, hasParent, hasPriority := h.hasDDTrace, h.hasDDParent, h.hasDDPrio
-	baggage := h.otBag
 	sc := SpanContext{remote: true, origin: origin}
-	if len(baggage) > 0 {
+	if len(h.otBag) > 0 {
+		baggage := h.otBag // declared here: moved to the heap only when used
 		sc.baggage = &baggage
 	}
 	if !hasTrace {
@@ -213,7 +262,8 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 	if len(out) == 0 {
 		return nil, hi, nil
 	}
-	return &out, hi, nil
+	tags := out // declared here: moved to the heap only when used
+	return &tags, hi, nil
 }
 
 // dmTags returns the propagated tags of a trace whose only one is the
@@ -264,6 +314,10 @@ func validHeaderValue(v string) bool {
 	}
 	return true
 }
+
+// unsafeString views b as a string, for the moment b is not written: a
+// key or value about to be copied into a buffer.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // hex16 formats v as 16 lowercase hexadecimal digits.
 func hex16(v uint64) string {

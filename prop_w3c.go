@@ -27,8 +27,23 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if sc.w3c != nil && sc.w3c.random {
 		flags |= flagRandomness
 	}
-	w.Set(hdrTraceparent, formatTraceparent(sc.traceID, sc.spanID, flags))
-	w.Set(hdrTracestate, composeTracestate(sc))
+	// Both values in one string, sliced in two: one allocation for both.
+	var b strings.Builder
+	b.Grow(traceparentLen + 64 + len(sc.origin))
+	var tp [traceparentLen]byte
+	b.Write(appendTraceparent(tp[:0], sc.traceID, sc.spanID, flags))
+	writeTracestate(&b, sc)
+	both := b.String()
+	traceparent, tracestate := both[:traceparentLen], both[traceparentLen:]
+	if h, ok := w.(HeaderCarrier); ok {
+		// And one slice for both header values.
+		vals := []string{traceparent, tracestate}
+		h[canonical[hdrTraceparent]] = vals[0:1:1]
+		h[canonical[hdrTracestate]] = vals[1:2:2]
+		return nil
+	}
+	w.Set(hdrTraceparent, traceparent)
+	w.Set(hdrTracestate, tracestate)
 	return nil
 }
 
@@ -38,6 +53,12 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 func composeTracestate(sc SpanContext) string {
 	var b strings.Builder
 	b.Grow(64 + len(sc.origin))
+	writeTracestate(&b, sc)
+	return b.String()
+}
+
+// writeTracestate writes what composeTracestate returns.
+func writeTracestate(b *strings.Builder, sc SpanContext) {
 	b.WriteString("dd=")
 	n := b.Len()
 	sep := func() {
@@ -83,7 +104,6 @@ func composeTracestate(sc SpanContext) string {
 			b.WriteString(m.v)
 		}
 	}
-	return b.String()
 }
 
 // ddTracestateValue makes a value fit the dd= member, with dd-trace-go's

@@ -51,15 +51,17 @@ func parseTraceparent(v string) (id TraceID, span uint64, flags byte, ok bool) {
 // formatTraceparent writes a version 00 traceparent.
 func formatTraceparent(id TraceID, span uint64, flags byte) string {
 	var b [traceparentLen]byte
-	copy(b[:], "00-")
-	hex.Encode(b[3:35], id[:])
-	b[35] = '-'
-	var sb [8]byte
-	putBEUint64(sb[:], span)
-	hex.Encode(b[36:52], sb[:])
-	b[52] = '-'
-	hex.Encode(b[53:55], []byte{flags})
-	return string(b[:])
+	return string(appendTraceparent(b[:0], id, span, flags))
+}
+
+// appendTraceparent appends a version 00 traceparent to b.
+func appendTraceparent(b []byte, id TraceID, span uint64, flags byte) []byte {
+	b = append(b, "00-"...)
+	b = hex.AppendEncode(b, id[:])
+	b = append(b, '-')
+	b = appendHex16(b, span)
+	b = append(b, '-')
+	return hex.AppendEncode(b, []byte{flags})
 }
 
 // parseTracestate reads the combined tracestate field (repeated fields
