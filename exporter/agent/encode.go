@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -142,8 +141,8 @@ func (e *encoder) take() {
 type wireConsts struct {
 	service, name, resource, typ, traceID, spanID, parentID, start, duration, errorKey, meta, metrics, spanLinks []byte
 
-	language, runtimeID, processID, profiling, topLevel, schema []byte
-	errorOne, errorZero                                         []byte
+	language, runtimeID, processID, profiling, topLevel, schema, tidKey []byte
+	errorOne, errorZero                                                 []byte
 }
 
 func newWireConsts(runtimeID string, pid float64) wireConsts {
@@ -175,6 +174,7 @@ func newWireConsts(runtimeID string, pid float64) wireConsts {
 		spanLinks: str("span_links"),
 
 		language:  str("language", "go"),
+		tidKey:    str("_dd.p.tid"),
 		runtimeID: str("runtime-id", runtimeID),
 		processID: num("process_id", pid),
 		profiling: num("_dd.profiling.enabled", 0),
@@ -379,7 +379,15 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 			e.meta(key, v)
 		}
 		if hi != 0 && reserved&hasTID == 0 {
-			e.meta("_dd.p.tid", hex16(hi))
+			// Sixteen hex digits written from a stack buffer as a msgpack
+			// fixstr (0xa0|16): a string made for the encoder would be an
+			// allocation per trace.
+			var hx [17]byte
+			hx[0] = 0xa0 | 16
+			putHex16((*[16]byte)(hx[1:]), hi)
+			buf.Write(k.tidKey)
+			buf.Write(hx[:])
+			e.count++
 		}
 	}
 	binary.BigEndian.PutUint32(buf.Bytes()[at+1:], uint32(e.count))
@@ -513,6 +521,15 @@ func (e *encoder) str(s string) { _ = e.enc.EncodeString(s) }
 
 // hex16 formats v as 16 lowercase hexadecimal digits, zero-padded.
 func hex16(v uint64) string {
-	s := strconv.FormatUint(v, 16)
-	return strings.Repeat("0", 16-len(s)) + s
+	var b [16]byte
+	putHex16(&b, v)
+	return string(b[:])
+}
+
+func putHex16(b *[16]byte, v uint64) {
+	const digits = "0123456789abcdef"
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
+	}
 }
