@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // Datadog's headers.
@@ -108,17 +110,10 @@ func (f *fields) writeTo(w TextMapWriter) {
 	}
 }
 
-// ddTagsHeader formats the propagated tags (_dd.p.* only), with the upper
-// half of the trace id as _dd.p.tid. A tag that cannot be written is left
-// out (encoding_error); a header over max is not written at all
-// (inject_max_size).
-func ddTagsHeader(sc SpanContext, max int) (string, string) {
-	b, reason := appendDDTags(nil, sc, max)
-	return string(b), reason
-}
-
-// appendDDTags appends the x-datadog-tags value to b (nothing when it is
-// over max) and says what went wrong, if anything.
+// appendDDTags appends the x-datadog-tags value to b: the propagated tags
+// (_dd.p.* only), with the upper half of the trace id as _dd.p.tid. A tag
+// that cannot be written is left out (encoding_error); a header over max is
+// not written at all (inject_max_size). It returns the reason, if any.
 func appendDDTags(b []byte, sc SpanContext, max int) ([]byte, string) {
 	start := len(b)
 	reason := ""
@@ -326,10 +321,4 @@ func hex16(v uint64) string {
 }
 
 // appendHex16 appends v as 16 lowercase hexadecimal digits.
-func appendHex16(b []byte, v uint64) []byte {
-	const digits = "0123456789abcdef"
-	for shift := 60; shift >= 0; shift -= 4 {
-		b = append(b, digits[(v>>uint(shift))&0xf])
-	}
-	return b
-}
+func appendHex16(b []byte, v uint64) []byte { return id.AppendHex16(b, v) }

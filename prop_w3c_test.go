@@ -77,7 +77,7 @@ func TestTraceparent(t *testing.T) {
 		}
 	}
 	id, _ := ParseTraceID("4bf92f3577b34da6a3ce929d0e0e4736")
-	if got := formatTraceparent(id, 0x00f067aa0ba902b7, 3); got != "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03" {
+	if got := string(appendTraceparent(nil, id, 0x00f067aa0ba902b7, 3)); got != "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03" {
 		t.Error(got)
 	}
 }

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"strings"
 )
@@ -40,18 +41,12 @@ func parseTraceparent(v string) (id TraceID, span uint64, flags byte, ok bool) {
 	hex.Decode(id[:], []byte(v[3:35]))
 	var sb [8]byte
 	hex.Decode(sb[:], []byte(v[36:52]))
-	span = beUint64(sb[:])
+	span = binary.BigEndian.Uint64(sb[:])
 	f, ok2 := lowerHexByte(v[53:55])
 	if !ok2 || id.IsZero() || span == 0 {
 		return id, 0, 0, false
 	}
 	return id, span, f, true
-}
-
-// formatTraceparent writes a version 00 traceparent.
-func formatTraceparent(id TraceID, span uint64, flags byte) string {
-	var b [traceparentLen]byte
-	return string(appendTraceparent(b[:0], id, span, flags))
 }
 
 // appendTraceparent appends a version 00 traceparent to b.
@@ -171,16 +166,4 @@ func lowerHexByte(s string) (byte, bool) {
 	var b [1]byte
 	hex.Decode(b[:], []byte(s))
 	return b[0], true
-}
-
-func beUint64(b []byte) uint64 {
-	return uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
-		uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
-}
-
-func putBEUint64(b []byte, v uint64) {
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(v)
-		v >>= 8
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // The Agent's v0.4 payload is a msgpack array of traces, each an array of
@@ -384,7 +385,7 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 			// allocation per trace.
 			var hx [17]byte
 			hx[0] = 0xa0 | 16
-			putHex16((*[16]byte)(hx[1:]), hi)
+			id.AppendHex16(hx[1:1], hi)
 			buf.Write(k.tidKey)
 			buf.Write(hx[:])
 			e.count++
@@ -520,16 +521,4 @@ func linksJSON(s trace.Snapshot) string {
 func (e *encoder) str(s string) { _ = e.enc.EncodeString(s) }
 
 // hex16 formats v as 16 lowercase hexadecimal digits, zero-padded.
-func hex16(v uint64) string {
-	var b [16]byte
-	putHex16(&b, v)
-	return string(b[:])
-}
-
-func putHex16(b *[16]byte, v uint64) {
-	const digits = "0123456789abcdef"
-	for i := 15; i >= 0; i-- {
-		b[i] = digits[v&0xf]
-		v >>= 4
-	}
-}
+func hex16(v uint64) string { return string(id.AppendHex16(nil, v)) }

@@ -30,3 +30,13 @@ func Span() uint64 {
 func TraceHigh(now time.Time) uint64 {
 	return uint64(uint32(now.Unix())) << 32
 }
+
+// AppendHex16 appends v as 16 lowercase hexadecimal digits, zero-padded:
+// how span ids and the halves of trace ids are written in headers and tags.
+func AppendHex16(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[(v>>uint(shift))&0xf])
+	}
+	return b
+}

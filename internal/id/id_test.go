@@ -31,3 +31,12 @@ func BenchmarkSpan(b *testing.B) {
 		_ = Span()
 	}
 }
+
+func TestAppendHex16(t *testing.T) {
+	if got := string(AppendHex16([]byte("x"), 0xabc)); got != "x0000000000000abc" {
+		t.Error(got)
+	}
+	if got := string(AppendHex16(nil, ^uint64(0))); got != "ffffffffffffffff" {
+		t.Error(got)
+	}
+}
