@@ -91,7 +91,10 @@ func (c *spanCtx) Value(key any) any {
 
 // String names the context as the context package's own types do.
 func (c *spanCtx) String() string {
-	return fmt.Sprintf("%v.WithSpan(%s)", c.Context, c.span.name)
+	c.span.mu.Lock()
+	name := c.span.name // SetName may run at the same time
+	c.span.mu.Unlock()
+	return fmt.Sprintf("%v.WithSpan(%s)", c.Context, name)
 }
 
 // rootSpan is a local root: the span and its trace's state in one
