@@ -28,6 +28,24 @@ func waitGoroutines(t *testing.T, want int) {
 	}
 }
 
+// eventually polls tr's stats until ok holds, for at most 5 seconds, and
+// returns the last stats.
+func eventually(t *testing.T, tr *trace.Tracer, ok func(trace.Stats) bool) trace.Stats {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st := tr.Stats()
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("stats never reached the expected state: %+v", st)
+			return st
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // checkAccounting asserts that every span started was either exported or
 // dropped for a reason.
 func checkAccounting(t *testing.T, st trace.Stats) {
@@ -191,10 +209,11 @@ func TestShutdownDeadline(t *testing.T) {
 		t.Errorf("a second Shutdown returned %v, want the first result", err2)
 	}
 	waitGoroutines(t, before) // the cancelled export returned and the batcher stopped
-	st := tr.Stats()
-	if st.Dropped.Shutdown != 10 {
-		t.Errorf("stats = %+v, want the 10 spans dropped at shutdown", st)
-	}
+	// The batcher counts the abandoned export's spans once the exporter
+	// has returned, which may be a moment after Shutdown gave up: wait
+	// for it rather than for the goroutine count, which other tests'
+	// goroutines ending can satisfy early.
+	st := eventually(t, tr, func(st trace.Stats) bool { return st.Dropped.Shutdown == 10 })
 	checkAccounting(t, st)
 
 	// After Shutdown, finished spans are counted, not lost.
@@ -473,6 +492,16 @@ func TestExporterShutdownComesAfterTheLastExport(t *testing.T) {
 			t.Errorf("Shutdown = %v, want the deadline", err)
 		}
 		waitGoroutines(t, before)
+		// The exporter's Shutdown comes once its Export has returned,
+		// which may be after Shutdown's caller gave up: wait for it.
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			exp.mu.Lock()
+			n := len(exp.calls)
+			exp.mu.Unlock()
+			if n == 2 {
+				break
+			}
+		}
 		exp.mu.Lock()
 		if len(exp.calls) != 2 || exp.calls[1] != "shutdown" || exp.overlap {
 			t.Errorf("delay %v: calls %v, overlap %v", delay, exp.calls, exp.overlap)

@@ -498,6 +498,14 @@ func TestSlowAgent(t *testing.T) {
 	// up on the payloads in flight and counted them; its goroutines, and
 	// the tracer's, end.
 	waitGoroutines(t, before)
+	// That Shutdown runs on the tracer's goroutine once the export in
+	// flight returns, possibly a moment after the caller gave up: wait
+	// for its counts rather than for the goroutine count alone.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if st := exp.Stats(); st.SpansReceived == st.SpansSent+st.Dropped.Total() && st.Dropped.Shutdown > 0 {
+			break
+		}
+	}
 	st := exp.Stats()
 	if st.Dropped.QueueFull == 0 || st.Dropped.Shutdown == 0 {
 		t.Errorf("stats: %+v", st)
