@@ -1,0 +1,36 @@
+package tracer_test
+
+import (
+	"net/http"
+
+	"github.com/ctxtrace/trace/tracer"
+)
+
+// The first snippet of Datadog's manual instrumentation page, with only
+// its import path changed.
+func Example() {
+	// Start the tracer with zero or more options.
+	tracer.Start(tracer.WithServiceName("<SERVICE_NAME>"))
+	defer tracer.Stop()
+
+	// Create a span for a web request at the /posts URL.
+	span := tracer.StartSpan("web.request", tracer.ResourceName("/posts"))
+	defer span.Finish()
+
+	// Set metadata.
+	span.SetTag("<TAG_KEY>", "<TAG_VALUE>")
+}
+
+// Continuing a trace in a server: the context extracted from the request
+// is the parent of the server's span.
+func ExampleExtract() {
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		sctx, err := tracer.Extract(tracer.HTTPHeadersCarrier(r.Header))
+		if err != nil {
+			// no incoming trace: the span below starts one
+		}
+		span := tracer.StartSpan("post.filter", tracer.ChildOf(sctx))
+		defer span.Finish()
+	}
+	_ = handler
+}

@@ -1,0 +1,279 @@
+package tracer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/tracer"
+)
+
+// standIn is a stand-in Datadog Agent that keeps every span it receives.
+type standIn struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	spans []map[string]any
+}
+
+func newStandIn(t *testing.T) *standIn {
+	a := &standIn{}
+	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v0.4/traces" {
+			http.NotFound(w, r)
+			return
+		}
+		var traces [][]map[string]any
+		body, _ := io.ReadAll(r.Body)
+		if err := msgpack.Unmarshal(body, &traces); err != nil {
+			t.Errorf("stand-in agent: %v", err)
+		}
+		a.mu.Lock()
+		for _, tr := range traces {
+			a.spans = append(a.spans, tr...)
+		}
+		a.mu.Unlock()
+		io.WriteString(w, `{}`)
+	}))
+	t.Cleanup(a.srv.Close)
+	return a
+}
+
+func (a *standIn) byName() map[string]map[string]any {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m := map[string]map[string]any{}
+	for _, s := range a.spans {
+		m[s["name"].(string)] = s
+	}
+	return m
+}
+
+// TestDocumentSnippets runs the three snippets of the user's document
+// (Datadog's "Instrumentation manuelle Go" page), their code unchanged but
+// for the import path and the addresses: two services on 127.0.0.1 instead
+// of example.com.
+func TestDocumentSnippets(t *testing.T) {
+	agentSrv := newStandIn(t)
+
+	// Snippet 1: a single span.
+	tracer.Start(tracer.WithServiceName("svc"), tracer.WithAgentAddr(strings.TrimPrefix(agentSrv.srv.URL, "http://")))
+	func() {
+		span := tracer.StartSpan("web.request", tracer.ResourceName("/posts"))
+		defer span.Finish()
+		span.SetTag("<TAG_KEY>", "<TAG_VALUE>")
+	}()
+
+	// Snippets 2 and 3: a trace across two services over HTTP.
+	downstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sctx, err := tracer.Extract(tracer.HTTPHeadersCarrier(r.Header))
+		if err != nil {
+			t.Errorf("Extract: %v", err)
+		}
+		span := tracer.StartSpan("post.filter", tracer.ChildOf(sctx))
+		defer span.Finish()
+	}))
+	defer downstream.Close()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		span, ctx := tracer.StartSpanFromContext(r.Context(), "post.process")
+		defer span.Finish()
+
+		req, err := http.NewRequest("GET", downstream.URL, nil)
+		req = req.WithContext(ctx)
+		err = tracer.Inject(span.Context(), tracer.HTTPHeadersCarrier(req.Header))
+		if err != nil {
+			t.Errorf("Inject: %v", err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}))
+	defer upstream.Close()
+	resp, err := http.Get(upstream.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	tracer.Stop()
+
+	got := agentSrv.byName()
+	web, process, filter := got["web.request"], got["post.process"], got["post.filter"]
+	if web == nil || process == nil || filter == nil {
+		t.Fatalf("spans received: %v", got)
+	}
+	if web["service"] != "svc" || web["resource"] != "/posts" || web["meta"].(map[string]any)["<TAG_KEY>"] != "<TAG_VALUE>" {
+		t.Errorf("web.request: %v", web)
+	}
+	if fmt.Sprint(filter["trace_id"]) != fmt.Sprint(process["trace_id"]) || fmt.Sprint(filter["parent_id"]) != fmt.Sprint(process["span_id"]) {
+		t.Errorf("the trace did not cross the services: process %v/%v, filter %v parent %v",
+			process["trace_id"], process["span_id"], filter["trace_id"], filter["parent_id"])
+	}
+}
+
+func TestStopWithoutStartAndTwice(t *testing.T) {
+	tracer.Stop()
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0))
+	tracer.Stop()
+	tracer.Stop()
+	if trace.Default().Enabled() {
+		t.Error("the default tracer survived Stop")
+	}
+}
+
+func TestSpanFromContextAndChildOf(t *testing.T) {
+	agentSrv := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv.srv.URL))
+	defer tracer.Stop()
+	s, ok := tracer.SpanFromContext(context.Background())
+	if ok {
+		t.Error("a span in an empty context")
+	}
+	s.SetTag("k", "v") // a no-op span is usable
+	s.Finish()
+	if s.Context().SpanID() != 0 {
+		t.Error("no-op span has an id")
+	}
+
+	a := tracer.StartSpan("a")
+	b, ctx := tracer.StartSpanFromContext(context.Background(), "b")
+	if got, ok := tracer.SpanFromContext(ctx); !ok || got.Context().SpanID() != b.Context().SpanID() {
+		t.Error("SpanFromContext lost the span")
+	}
+	// ChildOf wins over the span in the context.
+	c, _ := tracer.StartSpanFromContext(ctx, "c", tracer.ChildOf(a.Context()))
+	c.Finish()
+	b.Finish()
+	a.Finish()
+	ctx2 := tracer.ContextWithSpan(context.Background(), a)
+	if got, _ := tracer.SpanFromContext(ctx2); got.Context().SpanID() != a.Context().SpanID() {
+		t.Error("ContextWithSpan")
+	}
+	a.SetOperationName("a2")
+	a.SetBaggageItem("k", "v")
+	if a.BaggageItem("k") != "" {
+		t.Error("a finished span took baggage")
+	}
+	tracer.Flush()
+	tracer.Stop()
+	got := agentSrv.byName()
+	if fmt.Sprint(got["c"]["parent_id"]) != fmt.Sprint(a.Context().SpanID()) {
+		t.Errorf("c's parent = %v, want a's %d (ChildOf over the context)", got["c"]["parent_id"], a.Context().SpanID())
+	}
+	if got["a"] == nil || got["a2"] != nil {
+		t.Error("the name changed after Finish")
+	}
+}
+
+func TestSpanContextAccessors(t *testing.T) {
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0))
+	defer tracer.Stop()
+	s := tracer.StartSpan("op", tracer.WithSpanID(42))
+	s.SetBaggageItem("a", "1")
+	s.SetBaggageItem("b", "2")
+	sc := s.Context()
+	if sc.SpanID() != 42 || sc.TraceID() != 42 || len(sc.TraceID128()) != 32 || !strings.HasSuffix(sc.TraceID128(), "000000000000002a") {
+		t.Errorf("ids: %d %d %s", sc.SpanID(), sc.TraceID(), sc.TraceID128())
+	}
+	n := 0
+	sc.ForeachBaggageItem(func(k, v string) bool { n++; return false })
+	if n != 1 {
+		t.Errorf("ForeachBaggageItem went on after false: %d", n)
+	}
+	s.Finish()
+}
+
+func TestInjectExtractErrors(t *testing.T) {
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0))
+	defer tracer.Stop()
+	s := tracer.StartSpan("op")
+	defer s.Finish()
+	if err := tracer.Inject(s.Context(), "not a carrier"); !errors.Is(err, tracer.ErrInvalidCarrier) {
+		t.Error(err)
+	}
+	noop, _ := tracer.SpanFromContext(context.Background())
+	if err := tracer.Inject(noop.Context(), tracer.TextMapCarrier{}); !errors.Is(err, tracer.ErrInvalidSpanContext) {
+		t.Error(err)
+	}
+	if _, err := tracer.Extract(42); !errors.Is(err, tracer.ErrInvalidCarrier) {
+		t.Error(err)
+	}
+	if _, err := tracer.Extract(tracer.TextMapCarrier{}); !errors.Is(err, tracer.ErrSpanContextNotFound) {
+		t.Error(err)
+	}
+	if _, err := tracer.Extract(tracer.TextMapCarrier{"x-datadog-trace-id": "x", "x-datadog-parent-id": "1"}); !errors.Is(err, tracer.ErrSpanContextCorrupted) {
+		t.Error(err)
+	}
+	m := tracer.TextMapCarrier{}
+	if err := tracer.Inject(s.Context(), m); err != nil || m["x-datadog-trace-id"] == "" {
+		t.Errorf("%v %v", err, m)
+	}
+	back, err := tracer.Extract(m)
+	if err != nil || back.SpanID() != s.Context().SpanID() {
+		t.Errorf("round trip: %v", err)
+	}
+}
+
+func TestEnvironmentAndOptions(t *testing.T) {
+	agentSrv := newStandIn(t)
+	t.Setenv("DD_SERVICE", "from-env")
+	t.Setenv("DD_ENV", "staging")
+	t.Setenv("DD_VERSION", "9.9")
+	t.Setenv("DD_TAGS", "team:core, region:eu,solo")
+	t.Setenv("DD_TRACE_AGENT_URL", agentSrv.srv.URL)
+	var logged []string
+	tracer.Start(tracer.WithGlobalTag("extra", 1), tracer.WithHostname("h1"), tracer.WithPartialFlushing(100),
+		tracer.WithAgentTimeout(5), tracer.WithLogStartup(true), tracer.WithLogger(logFunc(func(s string) { logged = append(logged, s) })),
+		tracer.WithDebugMode(true), tracer.WithPropagator(mustProp(t)))
+	s := tracer.StartSpan("op", tracer.SpanType("web"), tracer.ServiceName("other"), tracer.Tag("k", "v"), tracer.Measured(), tracer.AnalyticsRate(0.5))
+	s.Finish(tracer.WithError(errors.New("boom")), tracer.NoDebugStack(), tracer.StackFrames(1, 0))
+	tracer.Stop()
+	op := agentSrv.byName()["op"]
+	if op == nil {
+		t.Fatal("no span")
+	}
+	meta, metrics := op["meta"].(map[string]any), op["metrics"].(map[string]any)
+	if op["service"] != "other" || op["type"] != "web" || meta["env"] != "staging" || meta["team"] != "core" || meta["region"] != "eu" ||
+		meta["_dd.hostname"] != "h1" || meta["_dd.base_service"] != "from-env" || metrics["_dd.measured"] != 1.0 || metrics["_dd1.sr.eausr"] != 0.5 ||
+		meta["error.message"] != "boom" {
+		t.Errorf("span: %v", op)
+	}
+	if _, ok := meta["solo"]; !ok {
+		t.Error("DD_TAGS key without a value")
+	}
+	if len(logged) == 0 || !strings.Contains(logged[0], "started") {
+		t.Errorf("logs: %v", logged)
+	}
+
+	// DD_TRACE_ENABLED=false: every call is a no-op.
+	t.Setenv("DD_TRACE_ENABLED", "false")
+	tracer.Start()
+	if trace.Default().Enabled() {
+		t.Error("DD_TRACE_ENABLED=false still traces")
+	}
+	tracer.StartSpan("nothing").Finish()
+	tracer.Stop()
+	tracer.Start(tracer.WithTraceEnabled(false), tracer.WithService("x"), tracer.WithEnv("e"), tracer.WithServiceVersion("v"),
+		tracer.WithUDS("/nonexistent"), tracer.WithHTTPClient(http.DefaultClient))
+	tracer.Stop()
+}
+
+type logFunc func(string)
+
+func (f logFunc) Log(s string) { f(s) }
+
+func mustProp(t *testing.T) trace.Propagator {
+	p, err := trace.NewPropagator(trace.PropagatorConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
