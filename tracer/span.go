@@ -44,7 +44,7 @@ type SpanContext interface {
 // span wraps a trace.Span; a nil one does nothing, as a trace.Span does.
 type span struct{ s *trace.Span }
 
-func (s span) SetTag(key string, value any)         { s.s.SetTag(key, value) }
+func (s span) SetTag(key string, value any)          { s.s.SetTag(key, value) }
 func (s span) SetOperationName(operationName string) { s.s.SetName(operationName) }
 func (s span) BaggageItem(key string) string         { return s.s.BaggageItem(key) }
 func (s span) SetBaggageItem(key, val string)        { s.s.SetBaggageItem(key, val) }

@@ -194,7 +194,9 @@ func WithAgentURL(url string) StartOption { return func(c *config) { c.agentURL 
 func WithUDS(path string) StartOption { return func(c *config) { c.agentURL = "unix://" + path } }
 
 // WithHTTPClient sets the client that talks to the Agent.
-func WithHTTPClient(client *http.Client) StartOption { return func(c *config) { c.httpClient = client } }
+func WithHTTPClient(client *http.Client) StartOption {
+	return func(c *config) { c.httpClient = client }
+}
 
 // WithPropagator sets the propagator used by Inject and Extract.
 func WithPropagator(p trace.Propagator) StartOption { return func(c *config) { c.propagator = p } }
@@ -230,7 +232,9 @@ func WithLogStartup(on bool) StartOption { return func(c *config) { c.logStartup
 
 // WithPartialFlushing sends the finished spans of an unfinished trace once
 // there are numSpans of them.
-func WithPartialFlushing(numSpans int) StartOption { return func(c *config) { c.partialFlush = numSpans } }
+func WithPartialFlushing(numSpans int) StartOption {
+	return func(c *config) { c.partialFlush = numSpans }
+}
 
 // WithTraceEnabled turns tracing off when false (DD_TRACE_ENABLED): every
 // call then does nothing.
