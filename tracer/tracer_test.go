@@ -277,3 +277,24 @@ func mustProp(t *testing.T) trace.Propagator {
 	}
 	return p
 }
+
+// TestSharedWithRoot: the tracer package and the trace package share one
+// tracer, so spans started with either are parent and child.
+func TestSharedWithRoot(t *testing.T) {
+	agentSrv := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv.srv.URL))
+	outer, ctx := tracer.StartSpanFromContext(context.Background(), "outer")
+	_ = trace.Do(ctx, "inner", func(ctx context.Context) error {
+		leaf, _ := tracer.StartSpanFromContext(ctx, "leaf")
+		leaf.Finish()
+		return nil
+	})
+	outer.Finish()
+	tracer.Stop()
+	got := agentSrv.byName()
+	if fmt.Sprint(got["inner"]["parent_id"]) != fmt.Sprint(got["outer"]["span_id"]) ||
+		fmt.Sprint(got["leaf"]["parent_id"]) != fmt.Sprint(got["inner"]["span_id"]) {
+		t.Errorf("outer %v, inner %v (parent %v), leaf parent %v",
+			got["outer"]["span_id"], got["inner"]["span_id"], got["inner"]["parent_id"], got["leaf"]["parent_id"])
+	}
+}
