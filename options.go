@@ -2,6 +2,7 @@ package trace
 
 import (
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -55,6 +56,7 @@ type config struct {
 	stackDepth            int
 	limits                Limits
 	propagator            Propagator
+	serviceMapping        map[string]string
 }
 
 func newConfig(opts []Option) config {
@@ -206,6 +208,17 @@ func WithPropagator(p Propagator) Option {
 	return func(c *config) {
 		if p != nil {
 			c.propagator = p
+		}
+	}
+}
+
+// WithServiceMapping renames services: a span whose service is a key of
+// mapping gets the value instead, as dd-trace-go's WithServiceMapping does
+// (for example to tell the databases of two environments apart).
+func WithServiceMapping(mapping map[string]string) Option {
+	return func(c *config) {
+		if len(mapping) > 0 {
+			c.serviceMapping = maps.Clone(mapping)
 		}
 	}
 }

@@ -200,6 +200,11 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			}
 		}
 	}
+	if m := t.cfg.serviceMapping; m != nil {
+		if to, ok := m[s.service]; ok {
+			s.service = s.cleanLocked(to, maxNameLen)
+		}
+	}
 	// version goes on spans of the tracer's own service, judged after the
 	// start options (a service.name tag among them), as dd-trace-go does,
 	// unless a tag set it already.

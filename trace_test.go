@@ -500,3 +500,17 @@ func TestDoRuntimePanicStack(t *testing.T) {
 		t.Errorf("the stack starts at %q, want the function that panicked:\n%s", first, st.String())
 	}
 }
+
+func TestServiceMapping(t *testing.T) {
+	tr, spans := newTracer(t, trace.WithServiceMapping(map[string]string{"postgres": "postgres-eu", "svc": "svc-renamed"}))
+	ctx, root := tr.Start(context.Background(), "root")
+	_, db := tr.Start(ctx, "db", trace.Service("postgres"))
+	_, other := tr.Start(ctx, "other", trace.Service("redis"))
+	other.Finish()
+	db.Finish()
+	root.Finish()
+	got := byName(spans())
+	if got["root"].Service() != "svc-renamed" || got["db"].Service() != "postgres-eu" || got["other"].Service() != "redis" {
+		t.Errorf("services: %s %s %s", got["root"].Service(), got["db"].Service(), got["other"].Service())
+	}
+}

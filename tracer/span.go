@@ -154,3 +154,29 @@ func NoDebugStack() FinishOption { return trace.NoStack() }
 // StackFrames keeps at most n frames of an error's stack, skipping the
 // innermost skip.
 func StackFrames(n, skip uint) FinishOption { return trace.StackDepth(int(n), int(skip)) }
+
+// SpanLink is dd-trace-go's span link: a relation to a span that is not the
+// parent.
+type SpanLink struct {
+	TraceID     uint64            // lower half of the linked trace id
+	TraceIDHigh uint64            // upper half, for 128-bit ids
+	SpanID      uint64            // the linked span
+	Attributes  map[string]string // what the relation is
+	Tracestate  string            // the linked context's W3C tracestate
+	Flags       uint32            // the linked context's W3C flags
+}
+
+// WithSpanLinks links the span to others as it starts.
+func WithSpanLinks(links []SpanLink) StartSpanOption {
+	out := make([]trace.Link, len(links))
+	for i, l := range links {
+		out[i] = trace.Link{
+			TraceID:    trace.NewTraceID(l.TraceIDHigh, l.TraceID),
+			SpanID:     l.SpanID,
+			Attributes: l.Attributes,
+			Tracestate: l.Tracestate,
+			Flags:      l.Flags,
+		}
+	}
+	return trace.WithLinks(out...)
+}

@@ -31,6 +31,7 @@ type config struct {
 	retriesSet            bool
 	hostname              string
 	logStartup            bool
+	serviceMapping        map[string]string
 }
 
 // Logger is the logging interface of dd-trace-go's WithLogger.
@@ -107,6 +108,9 @@ func Start(opts ...StartOption) {
 	}
 	if c.partialFlush > 0 {
 		topts = append(topts, trace.WithPartialFlush(c.partialFlush))
+	}
+	if c.serviceMapping != nil {
+		topts = append(topts, trace.WithServiceMapping(c.serviceMapping))
 	}
 	t := trace.New(topts...)
 	if c.logStartup {
@@ -247,6 +251,16 @@ func WithAgentTimeout(seconds int) StartOption {
 
 // WithSendRetries sets how many times a payload is retried.
 func WithSendRetries(n int) StartOption { return func(c *config) { c.retries, c.retriesSet = n, true } }
+
+// WithServiceMapping renames the service from to to on every span.
+func WithServiceMapping(from, to string) StartOption {
+	return func(c *config) {
+		if c.serviceMapping == nil {
+			c.serviceMapping = map[string]string{}
+		}
+		c.serviceMapping[from] = to
+	}
+}
 
 // WithHostname sets the hostname reported on every span (_dd.hostname).
 func WithHostname(name string) StartOption { return func(c *config) { c.hostname = name } }

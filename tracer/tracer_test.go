@@ -298,3 +298,19 @@ func TestSharedWithRoot(t *testing.T) {
 			got["outer"]["span_id"], got["inner"]["span_id"], got["inner"]["parent_id"], got["leaf"]["parent_id"])
 	}
 }
+
+func TestServiceMappingAndLinks(t *testing.T) {
+	agentSrv := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv.srv.URL), tracer.WithService("svc"), tracer.WithServiceMapping("db", "db-eu"))
+	s := tracer.StartSpan("q", tracer.ServiceName("db"), tracer.WithSpanLinks([]tracer.SpanLink{{TraceID: 5, TraceIDHigh: 6, SpanID: 7, Attributes: map[string]string{"k": "v"}}}))
+	s.Finish()
+	tracer.Stop()
+	q := agentSrv.byName()["q"]
+	if q["service"] != "db-eu" {
+		t.Errorf("service %v", q["service"])
+	}
+	links, _ := q["span_links"].([]any)
+	if len(links) != 1 || fmt.Sprint(links[0].(map[string]any)["span_id"]) != "7" || fmt.Sprint(links[0].(map[string]any)["trace_id_high"]) != "6" {
+		t.Errorf("links %v", q["span_links"])
+	}
+}
