@@ -57,6 +57,7 @@ type config struct {
 	limits                Limits
 	propagator            Propagator
 	serviceMapping        map[string]string
+	onStart               func(*Span)
 }
 
 func newConfig(opts []Option) config {
@@ -222,6 +223,13 @@ func WithServiceMapping(mapping map[string]string) Option {
 		}
 	}
 }
+
+// WithOnStart calls f with every span the tracer starts, once it is set
+// up, before Start returns it: for test tools that show the spans still
+// running (mocktracer's OpenSpans), not for production, where it would sit
+// on every span's path. f must not block and must be safe for concurrent
+// use.
+func WithOnStart(f func(*Span)) Option { return func(c *config) { c.onStart = f } }
 
 // WithLimits bounds what a span may hold; zero fields keep their defaults.
 func WithLimits(l Limits) Option {

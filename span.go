@@ -235,6 +235,9 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 		s.applyDecisionLocked(d)
 	}
 	t.stats.started.add(s.spanID)
+	if t.cfg.onStart != nil {
+		t.cfg.onStart(s)
+	}
 	return s
 }
 
@@ -542,6 +545,42 @@ func (s *Span) SpanID() uint64 {
 		return 0
 	}
 	return s.spanID // never written after newSpan
+}
+
+// ParentID returns the parent's span id, or 0 for a root.
+func (s *Span) ParentID() uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.parentID // never written after newSpan
+}
+
+// StartTime returns when the span started.
+func (s *Span) StartTime() time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return s.start // never written after newSpan
+}
+
+// IsFinished reports whether Finish was called.
+func (s *Span) IsFinished() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.finished
+}
+
+// Name returns the span's current name.
+func (s *Span) Name() string {
+	if s == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
 }
 
 // Keep marks the trace for keeping (PriorityUserKeep), a decision no
