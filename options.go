@@ -58,6 +58,7 @@ type config struct {
 	propagator            Propagator
 	serviceMapping        map[string]string
 	onStart               func(*Span)
+	traceID64             bool // 64-bit trace ids: no upper half
 }
 
 func newConfig(opts []Option) config {
@@ -230,6 +231,12 @@ func WithServiceMapping(mapping map[string]string) Option {
 // on every span's path. f must not block and must be safe for concurrent
 // use.
 func WithOnStart(f func(*Span)) Option { return func(c *config) { c.onStart = f } }
+
+// WithTraceID128 chooses between 128-bit trace ids (true, the default:
+// the upper half holds the start time, as in dd-trace-go) and 64-bit ones,
+// for backends that read only 64 bits
+// (DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED=false).
+func WithTraceID128(on bool) Option { return func(c *config) { c.traceID64 = !on } }
 
 // WithLimits bounds what a span may hold; zero fields keep their defaults.
 func WithLimits(l Limits) Option {

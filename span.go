@@ -159,7 +159,11 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 			s.traceID, s.parentID = parent.traceID, parent.spanID
 			ts.origin, ts.tags, ts.w3c = parent.origin, parent.tags, parent.w3c
 		} else {
-			s.traceID = NewTraceID(id.TraceHigh(s.start), s.spanID)
+			var hi uint64
+			if !t.cfg.traceID64 {
+				hi = id.TraceHigh(s.start)
+			}
+			s.traceID = NewTraceID(hi, s.spanID)
 			ts.w3c = localW3C
 		}
 	}

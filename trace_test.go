@@ -514,3 +514,12 @@ func TestServiceMapping(t *testing.T) {
 		t.Errorf("services: %s %s %s", got["root"].Service(), got["db"].Service(), got["other"].Service())
 	}
 }
+
+func TestTraceID64(t *testing.T) {
+	tr, spans := newTracer(t, trace.WithTraceID128(false))
+	_, s := tr.Start(context.Background(), "op")
+	s.Finish()
+	if got := spans()[0].TraceID(); got.Upper() != 0 || got.Lower() == 0 {
+		t.Errorf("trace id %s", got)
+	}
+}

@@ -2,9 +2,11 @@ package tracer
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +20,7 @@ import (
 type StartOption func(*config)
 
 type config struct {
+	debug, traceID128     bool
 	service, env, version string
 	tags                  map[string]any
 	agentURL              string
@@ -50,26 +53,28 @@ var (
 // it the default of the trace package. Calling Start again replaces the
 // previous tracer, which is stopped.
 func Start(opts ...StartOption) {
-	c := config{enabled: true}
-	c.service = env.String("DD_SERVICE", "")
-	c.env = env.String("DD_ENV", "")
-	c.version = env.String("DD_VERSION", "")
-	c.tags = parseDDTags(env.String("DD_TAGS", ""))
-	if on, err := env.Bool("DD_TRACE_ENABLED", true); err == nil {
-		c.enabled = on
-	}
+	c, problems := fromEnv()
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
 	Stop()
+	logger := c.logger
+	switch {
+	case logger != nil:
+	case c.debug:
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	default:
+		logger = slog.Default()
+	}
+	// A malformed variable is said once, and its default used: it never
+	// stops the program.
+	for _, err := range problems {
+		logger.Warn("trace/tracer: ignoring a malformed setting", slog.String("error", err.Error()))
+	}
 	if !c.enabled {
 		return
-	}
-	logger := c.logger
-	if logger == nil {
-		logger = slog.Default()
 	}
 	aopts := []agent.Option{agent.WithLogger(logger)}
 	if c.agentURL != "" {
@@ -112,9 +117,12 @@ func Start(opts ...StartOption) {
 	if c.serviceMapping != nil {
 		topts = append(topts, trace.WithServiceMapping(c.serviceMapping))
 	}
+	if !c.traceID128 {
+		topts = append(topts, trace.WithTraceID128(false))
+	}
 	t := trace.New(topts...)
 	if c.logStartup {
-		logger.Info("trace/tracer: started", slog.String("service", t.Service()), slog.String("env", c.env), slog.String("version", c.version))
+		logStartup(logger, t, &c)
 	}
 	mu.Lock()
 	current = t
@@ -149,6 +157,79 @@ func Flush() {
 	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	_ = trace.Default().Flush(ctx)
+}
+
+// fromEnv reads the DD_* variables, with dd-trace-go's meanings and
+// defaults, and returns what it could not read.
+func fromEnv() (config, []error) {
+	var errs []error
+	boolean := func(key string, def bool) bool {
+		v, err := env.Bool(key, def)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	integer := func(key string, def int) int {
+		v, err := env.Int(key, def)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	c := config{
+		service:    env.String("DD_SERVICE", ""),
+		env:        env.String("DD_ENV", ""),
+		version:    env.String("DD_VERSION", ""),
+		tags:       parseDDTags(env.String("DD_TAGS", "")),
+		enabled:    boolean("DD_TRACE_ENABLED", true),
+		debug:      boolean("DD_TRACE_DEBUG", false),
+		logStartup: boolean("DD_TRACE_STARTUP_LOGS", true),
+		traceID128: boolean("DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED", true),
+	}
+	if secs := integer("DD_TRACE_AGENT_TIMEOUT", 0); secs > 0 {
+		c.agentTimeout = time.Duration(secs) * time.Second
+	}
+	if boolean("DD_TRACE_PARTIAL_FLUSH_ENABLED", true) {
+		if n := integer("DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", 0); n > 0 {
+			c.partialFlush = n
+		}
+	} else {
+		c.partialFlush = noPartialFlush
+	}
+	if _, err := trace.PropagatorFromEnv(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errs
+}
+
+// noPartialFlush is the threshold that DD_TRACE_PARTIAL_FLUSH_ENABLED=false
+// means: traces are handed on whole, however long.
+const noPartialFlush = 1 << 30
+
+// logStartup writes one line that describes the configuration, as JSON,
+// as dd-trace-go's "DATADOG TRACER CONFIGURATION" line does.
+func logStartup(logger *slog.Logger, t *trace.Tracer, c *config) {
+	doc := map[string]any{
+		"date":           time.Now().Format(time.RFC3339),
+		"lang":           "Go",
+		"lang_version":   runtime.Version(),
+		"tracer_version": agent.TracerVersion,
+		"service":        t.Service(),
+		"env":            c.env,
+		"dd_version":     c.version,
+		"agent_url":      c.agentURL,
+		"debug":          c.debug,
+		"enabled":        c.enabled,
+		"tags":           c.tags,
+		"partial_flush":  c.partialFlush,
+		"trace_id_128":   c.traceID128,
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return
+	}
+	logger.Info("DATADOG TRACER CONFIGURATION " + string(b))
 }
 
 // parseDDTags reads DD_TAGS: key:value pairs separated by commas or
@@ -209,29 +290,36 @@ func WithPropagator(p trace.Propagator) StartOption { return func(c *config) { c
 func WithLogger(l Logger) StartOption {
 	return func(c *config) {
 		if l != nil {
-			c.logger = slog.New(logHandler{l, slog.LevelInfo})
+			level := slog.LevelInfo
+			if c.debug {
+				level = slog.LevelDebug
+			}
+			c.logger = slog.New(logHandler{l, level})
 		}
 	}
 }
 
-// WithDebugMode logs debug messages too.
+// WithDebugMode logs debug messages too (DD_TRACE_DEBUG).
 func WithDebugMode(on bool) StartOption {
 	return func(c *config) {
-		if !on {
-			return
-		}
-		if c.logger == nil {
-			c.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			return
-		}
-		if h, ok := c.logger.Handler().(logHandler); ok {
+		c.debug = on
+		if h, ok := handlerOf(c.logger); ok && on {
 			h.level = slog.LevelDebug
 			c.logger = slog.New(h)
 		}
 	}
 }
 
-// WithLogStartup logs the tracer's configuration at Start.
+func handlerOf(l *slog.Logger) (logHandler, bool) {
+	if l == nil {
+		return logHandler{}, false
+	}
+	h, ok := l.Handler().(logHandler)
+	return h, ok
+}
+
+// WithLogStartup logs the tracer's configuration at Start, one JSON line
+// (DD_TRACE_STARTUP_LOGS; on by default).
 func WithLogStartup(on bool) StartOption { return func(c *config) { c.logStartup = on } }
 
 // WithPartialFlushing sends the finished spans of an unfinished trace once

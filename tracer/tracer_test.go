@@ -249,7 +249,7 @@ func TestEnvironmentAndOptions(t *testing.T) {
 	if _, ok := meta["solo"]; !ok {
 		t.Error("DD_TAGS key without a value")
 	}
-	if len(logged) == 0 || !strings.Contains(logged[0], "started") {
+	if len(logged) == 0 || !strings.Contains(logged[0], `DATADOG TRACER CONFIGURATION {`) || !strings.Contains(logged[0], `"service":"from-env"`) {
 		t.Errorf("logs: %v", logged)
 	}
 
@@ -312,5 +312,93 @@ func TestServiceMappingAndLinks(t *testing.T) {
 	links, _ := q["span_links"].([]any)
 	if len(links) != 1 || fmt.Sprint(links[0].(map[string]any)["span_id"]) != "7" || fmt.Sprint(links[0].(map[string]any)["trace_id_high"]) != "6" {
 		t.Errorf("links %v", q["span_links"])
+	}
+}
+
+// TestEnvironmentTable: one row per DD_* variable the tracer package
+// reads, set, and its effect observed on a span at a stand-in agent.
+func TestEnvironmentTable(t *testing.T) {
+	cases := []struct {
+		key, value string
+		check      func(t *testing.T, span map[string]any, logs []string)
+	}{
+		{"DD_SERVICE", "env-svc", func(t *testing.T, s map[string]any, _ []string) { want(t, s["service"], "env-svc") }},
+		{"DD_ENV", "qa", func(t *testing.T, s map[string]any, _ []string) { want(t, meta(s)["env"], "qa") }},
+		{"DD_VERSION", "3.1", func(t *testing.T, s map[string]any, _ []string) { want(t, meta(s)["version"], "3.1") }},
+		{"DD_TAGS", "a:1,b:2", func(t *testing.T, s map[string]any, _ []string) {
+			want(t, meta(s)["a"], "1")
+			want(t, meta(s)["b"], "2")
+		}},
+		{"DD_TRACE_ENABLED", "false", func(t *testing.T, s map[string]any, _ []string) { want(t, s == nil, true) }},
+		{"DD_TRACE_DEBUG", "true", func(t *testing.T, _ map[string]any, logs []string) {
+			want(t, strings.Contains(strings.Join(logs, "\n"), `"debug":true`), true)
+		}},
+		{"DD_TRACE_STARTUP_LOGS", "false", func(t *testing.T, _ map[string]any, logs []string) { want(t, len(logs), 0) }},
+		{"DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED", "false", func(t *testing.T, s map[string]any, _ []string) {
+			_, has := meta(s)["_dd.p.tid"]
+			want(t, has, false)
+		}},
+		{"DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", "7", func(t *testing.T, _ map[string]any, logs []string) {
+			want(t, strings.Contains(strings.Join(logs, "\n"), `"partial_flush":7`), true)
+		}},
+		{"DD_TRACE_PARTIAL_FLUSH_ENABLED", "false", func(t *testing.T, _ map[string]any, logs []string) {
+			want(t, strings.Contains(strings.Join(logs, "\n"), `"partial_flush":1073741824`), true)
+		}},
+		{"DD_TRACE_AGENT_TIMEOUT", "3", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
+		{"DD_TRACE_PROPAGATION_STYLE_INJECT", "b3multi", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
+	}
+	for _, c := range cases {
+		t.Run(c.key, func(t *testing.T) {
+			agentSrv := newStandIn(t)
+			t.Setenv("DD_TRACE_AGENT_URL", agentSrv.srv.URL)
+			t.Setenv(c.key, c.value)
+			var logs []string
+			tracer.Start(tracer.WithLogger(logFunc(func(s string) { logs = append(logs, s) })))
+			tracer.StartSpan("op").Finish()
+			tracer.Stop()
+			c.check(t, agentSrv.byName()["op"], logs)
+		})
+	}
+}
+
+// TestMalformedEnvironment: a malformed value is said once, its default
+// used, and the program goes on.
+func TestMalformedEnvironment(t *testing.T) {
+	agentSrv := newStandIn(t)
+	t.Setenv("DD_TRACE_AGENT_URL", agentSrv.srv.URL)
+	for _, k := range []string{"DD_TRACE_ENABLED", "DD_TRACE_DEBUG", "DD_TRACE_STARTUP_LOGS", "DD_TRACE_AGENT_TIMEOUT",
+		"DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", "DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED"} {
+		t.Setenv(k, "maybe")
+	}
+	var logs []string
+	tracer.Start(tracer.WithLogger(logFunc(func(s string) { logs = append(logs, s) })))
+	tracer.StartSpan("op").Finish()
+	tracer.Stop()
+	warned := 0
+	for _, l := range logs {
+		if strings.Contains(l, "malformed setting") {
+			warned++
+		}
+	}
+	if warned != 6 {
+		t.Errorf("%d warnings for 6 malformed variables: %v", warned, logs)
+	}
+	if agentSrv.byName()["op"] == nil {
+		t.Error("tracing stopped on malformed settings")
+	}
+}
+
+func meta(s map[string]any) map[string]any {
+	if s == nil {
+		return nil
+	}
+	m, _ := s["meta"].(map[string]any)
+	return m
+}
+
+func want(t *testing.T, got, want any) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }
