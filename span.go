@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -565,6 +566,29 @@ func (s *Span) StartTime() time.Time {
 		return time.Time{}
 	}
 	return s.start // never written after newSpan
+}
+
+// Root returns the local root of the span's trace: the span itself for a
+// root, or the first span of the trace in this process.
+func (s *Span) Root() *Span {
+	if s == nil {
+		return nil
+	}
+	return s.trace.root()
+}
+
+// SetPropagatedTag sets a trace-level tag that travels with the trace to
+// other services (Datadog's _dd.p.* tags, in x-datadog-tags and in the
+// tracestate's dd= member), such as _dd.p.usr.id. Keys outside _dd.p.* are
+// refused, as Datadog's headers would not carry them.
+func (s *Span) SetPropagatedTag(key, value string) {
+	if s == nil || !strings.HasPrefix(key, ddTagPrefix) || key == tagTraceIDHigh || key == tagDecisionMaker {
+		return
+	}
+	ts := s.trace
+	ts.mu.Lock()
+	ts.tags = withKV(ts.tags, key, value, false)
+	ts.mu.Unlock()
 }
 
 // IsFinished reports whether Finish was called.

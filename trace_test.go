@@ -523,3 +523,35 @@ func TestTraceID64(t *testing.T) {
 		t.Errorf("trace id %s", got)
 	}
 }
+
+func TestRootAndPropagatedTags(t *testing.T) {
+	tr, _ := newTracer(t)
+	ctx, root := tr.Start(context.Background(), "root")
+	_, child := tr.Start(ctx, "child")
+	if child.Root() != root || root.Root() != root {
+		t.Error("Root")
+	}
+	child.SetPropagatedTag("_dd.p.team", "core")
+	child.SetPropagatedTag("team", "refused") // not _dd.p.*
+	child.SetPropagatedTag("_dd.p.dm", "-9")  // the sampler's own
+	child.SetPropagatedTag("_dd.p.tid", "ff") // the trace id's
+	sc := root.Context()
+	if v, _ := sc.Tag("_dd.p.team"); v != "core" {
+		t.Errorf("_dd.p.team = %q", v)
+	}
+	for _, k := range []string{"team", "_dd.p.tid"} {
+		if _, ok := sc.Tag(k); ok {
+			t.Errorf("%s accepted", k)
+		}
+	}
+	if v, _ := sc.Tag("_dd.p.dm"); v == "-9" {
+		t.Error("_dd.p.dm overwritten")
+	}
+	var nilSpan *trace.Span
+	nilSpan.SetPropagatedTag("_dd.p.x", "y")
+	if nilSpan.Root() != nil || nilSpan.IsFinished() || nilSpan.Name() != "" || nilSpan.ParentID() != 0 || !nilSpan.StartTime().IsZero() {
+		t.Error("nil span accessors")
+	}
+	child.Finish()
+	root.Finish()
+}

@@ -402,3 +402,33 @@ func want(t *testing.T, got, want any) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestSetUser(t *testing.T) {
+	agentSrv := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv.srv.URL))
+	root, ctx := tracer.StartSpanFromContext(context.Background(), "root")
+	child, _ := tracer.StartSpanFromContext(ctx, "child")
+	tracer.SetUser(child, "u1", tracer.WithUserEmail("a@b"), tracer.WithUserName("Ada"), tracer.WithUserRole("admin"),
+		tracer.WithUserScope("read"), tracer.WithUserSessionID("s1"), tracer.WithUserMetadata("plan", "pro"), tracer.WithPropagation())
+	m := tracer.TextMapCarrier{}
+	if err := tracer.Inject(child.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m["x-datadog-tags"], "_dd.p.usr.id=dTE=") || !strings.Contains(m["tracestate"], "t.usr.id:dTE~") {
+		t.Errorf("not propagated: %v", m)
+	}
+	child.Finish()
+	root.Finish()
+	noop, _ := tracer.SpanFromContext(context.Background())
+	tracer.SetUser(noop, "nobody")
+	tracer.Stop()
+	r := meta(agentSrv.byName()["root"])
+	for k, v := range map[string]string{"usr.id": "u1", "usr.email": "a@b", "usr.name": "Ada", "usr.role": "admin", "usr.scope": "read", "usr.session_id": "s1", "usr.plan": "pro"} {
+		if r[k] != v {
+			t.Errorf("%s = %v", k, r[k])
+		}
+	}
+	if _, ok := meta(agentSrv.byName()["child"])["usr.id"]; ok {
+		t.Error("usr.id on the child: it belongs on the local root")
+	}
+}
