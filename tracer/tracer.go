@@ -3,6 +3,7 @@ package tracer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/exporter/agent"
 	"github.com/ctxtrace/trace/internal/env"
+	"github.com/ctxtrace/trace/sampling"
 )
 
 // StartOption configures Start.
@@ -35,6 +37,38 @@ type config struct {
 	hostname              string
 	logStartup            bool
 	serviceMapping        map[string]string
+	sampler               trace.Sampler
+	rules                 []SamplingRule
+	sampleRate            float64 // < 0: not set
+	rateLimit             float64
+}
+
+// SamplingRule keeps the traces it matches at its rate; see the sampling
+// package.
+type SamplingRule = sampling.Rule
+
+// WithSampler replaces priority sampling with s.
+func WithSampler(s trace.Sampler) StartOption { return func(c *config) { c.sampler = s } }
+
+// WithSamplingRules sets the sampling rules (DD_TRACE_SAMPLING_RULES).
+func WithSamplingRules(rules []SamplingRule) StartOption {
+	return func(c *config) { c.rules = append([]SamplingRule(nil), rules...) }
+}
+
+// sampler builds priority sampling: the Agent's rates, under the user's
+// rules and global rate when there are any, as dd-trace-go does.
+func (c *config) buildSampler() trace.Sampler {
+	if c.sampler != nil {
+		return c.sampler
+	}
+	rules := c.rules
+	if c.sampleRate >= 0 {
+		rules = sampling.WithGlobalRate(rules, c.sampleRate)
+	}
+	if len(rules) == 0 {
+		return sampling.NewAgentRates()
+	}
+	return sampling.NewRules(rules, c.rateLimit, sampling.NewAgentRates())
 }
 
 // Logger is the logging interface of dd-trace-go's WithLogger.
@@ -92,6 +126,7 @@ func Start(opts ...StartOption) {
 	topts := []trace.Option{
 		trace.WithExporter(agent.New(aopts...)),
 		trace.WithLogger(logger),
+		trace.WithSampler(c.buildSampler()),
 	}
 	if c.service != "" {
 		topts = append(topts, trace.WithService(c.service))
@@ -186,6 +221,25 @@ func fromEnv() (config, []error) {
 		debug:      boolean("DD_TRACE_DEBUG", false),
 		logStartup: boolean("DD_TRACE_STARTUP_LOGS", true),
 		traceID128: boolean("DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED", true),
+	}
+	c.sampleRate = -1
+	if v := env.String("DD_TRACE_SAMPLE_RATE", ""); v != "" {
+		if r, err := env.Float("DD_TRACE_SAMPLE_RATE", -1); err != nil || r < 0 || r > 1 {
+			errs = append(errs, fmt.Errorf("DD_TRACE_SAMPLE_RATE=%q is not a rate between 0 and 1", v))
+		} else {
+			c.sampleRate = r
+		}
+	}
+	rules, err := sampling.ParseRules(env.String("DD_TRACE_SAMPLING_RULES", ""))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.rules = rules
+	c.rateLimit = 100
+	if v, err := env.Float("DD_TRACE_RATE_LIMIT", 100); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.rateLimit = v
 	}
 	if secs := integer("DD_TRACE_AGENT_TIMEOUT", 0); secs > 0 {
 		c.agentTimeout = time.Duration(secs) * time.Second

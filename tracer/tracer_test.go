@@ -346,6 +346,18 @@ func TestEnvironmentTable(t *testing.T) {
 		}},
 		{"DD_TRACE_AGENT_TIMEOUT", "3", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
 		{"DD_TRACE_PROPAGATION_STYLE_INJECT", "b3multi", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
+		{"DD_TRACE_SAMPLE_RATE", "0", func(t *testing.T, s map[string]any, _ []string) {
+			want(t, metrics(s)["_sampling_priority_v1"], -1.0)
+			want(t, metrics(s)["_dd.rule_psr"], 0.0)
+		}},
+		{"DD_TRACE_SAMPLING_RULES", `[{"name":"op","sample_rate":1}]`, func(t *testing.T, s map[string]any, _ []string) {
+			want(t, metrics(s)["_sampling_priority_v1"], 2.0)
+			want(t, meta(s)["_dd.p.dm"], "-3")
+			want(t, metrics(s)["_dd.limit_psr"] != nil, true)
+		}},
+		{"DD_TRACE_RATE_LIMIT", "0", func(t *testing.T, s map[string]any, _ []string) {
+			want(t, metrics(s)["_sampling_priority_v1"], 1.0) // no rule: the limit applies to rules only
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
@@ -367,7 +379,8 @@ func TestMalformedEnvironment(t *testing.T) {
 	agentSrv := newStandIn(t)
 	t.Setenv("DD_TRACE_AGENT_URL", agentSrv.srv.URL)
 	for _, k := range []string{"DD_TRACE_ENABLED", "DD_TRACE_DEBUG", "DD_TRACE_STARTUP_LOGS", "DD_TRACE_AGENT_TIMEOUT",
-		"DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", "DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED"} {
+		"DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", "DD_TRACE_128_BIT_TRACEID_GENERATION_ENABLED",
+		"DD_TRACE_SAMPLE_RATE", "DD_TRACE_SAMPLING_RULES", "DD_TRACE_RATE_LIMIT"} {
 		t.Setenv(k, "maybe")
 	}
 	var logs []string
@@ -380,12 +393,49 @@ func TestMalformedEnvironment(t *testing.T) {
 			warned++
 		}
 	}
-	if warned != 6 {
-		t.Errorf("%d warnings for 6 malformed variables: %v", warned, logs)
+	if warned != 9 {
+		t.Errorf("%d warnings for 9 malformed variables: %v", warned, logs)
 	}
 	if agentSrv.byName()["op"] == nil {
 		t.Error("tracing stopped on malformed settings")
 	}
+}
+
+func metrics(s map[string]any) map[string]any {
+	if s == nil {
+		return nil
+	}
+	m, _ := s["metrics"].(map[string]any)
+	return m
+}
+
+// TestDefaultSamplingAsDatadog: without rules, priority sampling by the
+// Agent's rates, as dd-trace-go starts: priority 1, _dd.p.dm -1,
+// _dd.agent_psr 1 until the Agent says otherwise.
+func TestDefaultSamplingAsDatadog(t *testing.T) {
+	agentSrv := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv.srv.URL))
+	tracer.StartSpan("op").Finish()
+	tracer.Stop()
+	s := agentSrv.byName()["op"]
+	want(t, metrics(s)["_sampling_priority_v1"], 1.0)
+	want(t, metrics(s)["_dd.agent_psr"], 1.0)
+	want(t, meta(s)["_dd.p.dm"], "-1")
+
+	agentSrv2 := newStandIn(t)
+	tracer.Start(tracer.WithAgentURL(agentSrv2.srv.URL), tracer.WithSamplingRules([]tracer.SamplingRule{{Name: "op", SampleRate: 0}}))
+	tracer.StartSpan("op").Finish()
+	tracer.Stop()
+	want(t, metrics(agentSrv2.byName()["op"])["_sampling_priority_v1"], -1.0)
+
+	custom := 0
+	tracer.Start(tracer.WithAgentURL(agentSrv2.srv.URL), tracer.WithSampler(trace.SamplerFunc(func(trace.SamplingParams) trace.Decision {
+		custom++
+		return trace.Decision{Priority: trace.PriorityAutoKeep}
+	})))
+	tracer.StartSpan("op2").Finish()
+	tracer.Stop()
+	want(t, custom, 1)
 }
 
 func meta(s map[string]any) map[string]any {

@@ -1,0 +1,118 @@
+// Package sampling decides which traces are kept, as Datadog's libraries
+// do, so that every service of a trace, whatever tracer it runs, makes the
+// same decision:
+//
+//   - Agent rates: the Datadog Agent sends back a rate per service and
+//     environment; traces are kept at that rate (priority 1 or 0,
+//     decision maker -1, _dd.agent_psr).
+//   - Rules: user rules (DD_TRACE_SAMPLING_RULES) and a global rate
+//     (DD_TRACE_SAMPLE_RATE) keep or drop at their rates (priority 2 or -1,
+//     decision maker -3, _dd.rule_psr), the keeps bounded by a rate limiter
+//     (DD_TRACE_RATE_LIMIT, 100 traces per second by default; _dd.limit_psr).
+//
+// A decision depends only on the trace id's lower half and the rate:
+// keep when id × 1111111111111111111 (wrapping) < rate × 2^64, the hash the
+// Agent and the Datadog libraries share.
+package sampling
+
+import (
+	"math"
+	"sync/atomic"
+
+	"github.com/ctxtrace/trace"
+)
+
+// knuthFactor is the multiplier Datadog's samplers hash trace ids with.
+const knuthFactor uint64 = 1111111111111111111
+
+// Keep reports whether a trace with this id is kept at rate (0 to 1).
+func Keep(traceID trace.TraceID, rate float64) bool {
+	switch {
+	case rate >= 1:
+		return true
+	case rate <= 0 || math.IsNaN(rate):
+		return false
+	}
+	return traceID.Lower()*knuthFactor < uint64(rate*math.MaxUint64)
+}
+
+// serviceEnv keys the Agent's rates without building "service:X,env:Y"
+// strings on every trace.
+type serviceEnv struct{ service, env string }
+
+// AgentRates is a trace.Sampler that keeps traces at the rates the Datadog
+// Agent sends back (trace.RateReceiver: trace.New connects it to the agent
+// exporter). Before the Agent has answered, every trace is kept. It is
+// safe for concurrent use, and takes no lock to decide.
+type AgentRates struct {
+	rates atomic.Pointer[agentTable]
+}
+
+type agentTable struct {
+	byKey       map[serviceEnv]float64
+	def         float64
+	defaultSeen bool
+}
+
+// NewAgentRates returns an AgentRates that keeps everything until rates
+// arrive.
+func NewAgentRates() *AgentRates { return &AgentRates{} }
+
+// ReceiveRates takes the Agent's rate_by_service: keys
+// "service:NAME,env:ENV", the key "service:,env:" holding the default.
+func (a *AgentRates) ReceiveRates(rates map[string]float64) {
+	t := &agentTable{byKey: make(map[serviceEnv]float64, len(rates)), def: 1}
+	for k, r := range rates {
+		svc, env, ok := parseKey(k)
+		if !ok || !(r >= 0 && r <= 1) {
+			continue
+		}
+		if svc == "" && env == "" {
+			t.def, t.defaultSeen = r, true
+			continue
+		}
+		t.byKey[serviceEnv{svc, env}] = r
+	}
+	a.rates.Store(t)
+}
+
+// parseKey splits "service:NAME,env:ENV".
+func parseKey(k string) (service, env string, ok bool) {
+	const sp, ep = "service:", ",env:"
+	if len(k) < len(sp)+len(ep) || k[:len(sp)] != sp {
+		return "", "", false
+	}
+	rest := k[len(sp):]
+	for i := 0; i+len(ep) <= len(rest); i++ {
+		if rest[i:i+len(ep)] == ep {
+			return rest[:i], rest[i+len(ep):], true
+		}
+	}
+	return "", "", false
+}
+
+// Rate returns the rate for a service and environment.
+func (a *AgentRates) Rate(service, env string) float64 {
+	t := a.rates.Load()
+	if t == nil {
+		return 1
+	}
+	if r, ok := t.byKey[serviceEnv{service, env}]; ok {
+		return r
+	}
+	return t.def
+}
+
+// Sample keeps the trace at its service's rate.
+func (a *AgentRates) Sample(p trace.SamplingParams) trace.Decision {
+	env := ""
+	if v, ok := p.Tag("env"); ok {
+		env = v.String()
+	}
+	rate := a.Rate(p.Service, env)
+	d := trace.Decision{Priority: trace.PriorityAutoReject, Mechanism: trace.MechanismAgentRate, Rate: rate}
+	if Keep(p.TraceID, rate) {
+		d.Priority = trace.PriorityAutoKeep
+	}
+	return d
+}
