@@ -186,3 +186,37 @@ func BenchmarkAgentRatesSample(b *testing.B) {
 		_ = a.Sample(p)
 	}
 }
+
+func TestSpanRules(t *testing.T) {
+	rules, err := ParseSpanRules(`[{"service":"web","name":"http.*","sample_rate":1,"max_per_second":2},{"name":"never","sample_rate":0},{"sample_rate":5}]`)
+	if err == nil || len(rules) != 2 {
+		t.Fatalf("%v %v", rules, err)
+	}
+	if _, err := ParseSpanRules("[x"); err == nil {
+		t.Error("bad JSON")
+	}
+	if r, err := ParseSpanRules(" "); r != nil || err != nil {
+		t.Error("empty")
+	}
+	s := NewSpanSampler(rules)
+	mem := memory.New()
+	tr := trace.New(trace.WithService("web"), trace.WithExporter(mem))
+	for _, n := range []string{"http.request", "http.request", "http.request", "never", "other"} {
+		_, sp := tr.Start(context.Background(), n)
+		sp.Finish()
+	}
+	tr.Shutdown(context.Background())
+	kept := 0
+	for _, sp := range mem.Spans() {
+		rate, mps, keep := s.SampleSpan(sp)
+		if keep {
+			kept++
+			if rate != 1 || mps != 2 || sp.Name() != "http.request" {
+				t.Errorf("%s: %v %v", sp.Name(), rate, mps)
+			}
+		}
+	}
+	if kept != 2 {
+		t.Errorf("%d kept, want 2 (the limit)", kept)
+	}
+}

@@ -41,6 +41,7 @@ type config struct {
 	rules                 []SamplingRule
 	sampleRate            float64 // < 0: not set
 	rateLimit             float64
+	spanRules             []sampling.SpanRule
 }
 
 // SamplingRule keeps the traces it matches at its rate; see the sampling
@@ -122,6 +123,9 @@ func Start(opts ...StartOption) {
 	}
 	if c.retriesSet {
 		aopts = append(aopts, agent.WithRetries(c.retries, 0, 0))
+	}
+	if len(c.spanRules) > 0 {
+		aopts = append(aopts, agent.WithSpanSampler(sampling.NewSpanSampler(c.spanRules)))
 	}
 	topts := []trace.Option{
 		trace.WithExporter(agent.New(aopts...)),
@@ -235,6 +239,11 @@ func fromEnv() (config, []error) {
 		errs = append(errs, err)
 	}
 	c.rules = rules
+	spanRules, err := sampling.ParseSpanRules(env.String("DD_SPAN_SAMPLING_RULES", ""))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.spanRules = spanRules
 	c.rateLimit = 100
 	if v, err := env.Float("DD_TRACE_RATE_LIMIT", 100); err != nil {
 		errs = append(errs, err)

@@ -68,6 +68,7 @@ func New(opts ...Option) *Exporter {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.enc = newEncoder(cfg.maxPayload, e.free, e.enqueue, func(n int) { e.stats.droppedTooLarge.Add(uint64(n)) })
+	e.enc.spanSampler = cfg.spanSampler
 
 	ep, err := resolve(cfg.url)
 	if err != nil {

@@ -793,3 +793,33 @@ func TestSpanLinks(t *testing.T) {
 		t.Errorf("_dd.span_links = %v", meta["_dd.span_links"])
 	}
 }
+
+type keepNamed string
+
+func (k keepNamed) SampleSpan(s trace.Snapshot) (float64, float64, bool) {
+	return 0.5, 10, s.Name() == string(k)
+}
+
+func TestSpanSampling(t *testing.T) {
+	srv := newStandIn(t)
+	exp := agent.New(agent.WithURL(srv.url()), agent.WithSpanSampler(keepNamed("important")))
+	drop := trace.SamplerFunc(func(trace.SamplingParams) trace.Decision {
+		return trace.Decision{Priority: trace.PriorityAutoReject, Mechanism: trace.MechanismAgentRate}
+	})
+	tr := trace.New(trace.WithExporter(exp), trace.WithSampler(drop))
+	ctx, root := tr.Start(context.Background(), "root")
+	_, imp := tr.Start(ctx, "important")
+	imp.Finish()
+	root.Finish()
+	shutdown(t, tr)
+	for _, s := range srv.spans() {
+		m, _ := s["metrics"].(map[string]any)
+		_, marked := m["_dd.span_sampling.mechanism"]
+		if marked != (s["name"] == "important") {
+			t.Errorf("%v: marked %v (%v)", s["name"], marked, m)
+		}
+		if marked && (m["_dd.span_sampling.mechanism"] != 8.0 || m["_dd.span_sampling.rule_rate"] != 0.5 || m["_dd.span_sampling.max_per_second"] != 10.0) {
+			t.Errorf("span sampling tags %v", m)
+		}
+	}
+}

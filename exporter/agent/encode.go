@@ -94,12 +94,13 @@ func (p *payload) seal() []byte {
 // encoder writes chunks into payloads, starting a new payload whenever the
 // next span would make one reach the maximum size.
 type encoder struct {
-	enc        *msgpack.Encoder
-	p          *payload
-	maxPayload int
-	count      int // entries of the map being written
-	free       payloads
-	consts     wireConsts
+	enc         *msgpack.Encoder
+	p           *payload
+	maxPayload  int
+	count       int // entries of the map being written
+	free        payloads
+	consts      wireConsts
+	spanSampler SpanSampler
 
 	// emit receives every payload that is full; tooLarge counts spans that
 	// cannot fit even in an empty payload.
@@ -412,6 +413,17 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 	if s.IsLocalRoot() && reserved&hasProfiling == 0 {
 		// No profiler runs beside this tracer; dd-trace-go says so on roots.
 		e.raw(k.profiling)
+	}
+	if e.spanSampler != nil {
+		if p, ok := c.Priority(); ok && !p.Keep() {
+			if rate, mps, keep := e.spanSampler.SampleSpan(s); keep {
+				e.metric("_dd.span_sampling.mechanism", 8)
+				e.metric("_dd.span_sampling.rule_rate", rate)
+				if mps > 0 {
+					e.metric("_dd.span_sampling.max_per_second", mps)
+				}
+			}
+		}
 	}
 	if s.IsTopLevel() {
 		if reserved&hasTopLevel == 0 {

@@ -2,6 +2,8 @@ package agent
 
 import (
 	"log/slog"
+
+	"github.com/ctxtrace/trace"
 	"net/http"
 	"time"
 )
@@ -35,7 +37,21 @@ type config struct {
 	queueBytes    int
 	infoTimeout   time.Duration
 	statsComputed bool
+	spanSampler   SpanSampler
 }
+
+// SpanSampler decides whether a span of a dropped trace is kept on its own
+// (Datadog's single span sampling, DD_SPAN_SAMPLING_RULES), with the rate
+// and the per-second limit of the rule that decided: the sampling package's
+// SpanSampler.
+type SpanSampler interface {
+	SampleSpan(s trace.Snapshot) (rate, maxPerSecond float64, keep bool)
+}
+
+// WithSpanSampler marks the spans of dropped traces that s keeps, with
+// _dd.span_sampling.mechanism, .rule_rate and .max_per_second, so that the
+// Agent keeps them when it drops their trace.
+func WithSpanSampler(s SpanSampler) Option { return func(c *config) { c.spanSampler = s } }
 
 func newConfig(opts []Option) config {
 	c := config{
