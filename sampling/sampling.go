@@ -11,8 +11,9 @@
 //     (DD_TRACE_RATE_LIMIT, 100 traces per second by default; _dd.limit_psr).
 //
 // A decision depends only on the trace id's lower half and the rate:
-// keep when id × 1111111111111111111 (wrapping) < rate × 2^64, the hash the
-// Agent and the Datadog libraries share.
+// keep when id × 1111111111111111111 (wrapping) <= rate × (2^64 − 1), the
+// hash the Agent and the Datadog libraries share (dd-trace-go's boundary
+// included).
 package sampling
 
 import (
@@ -33,7 +34,7 @@ func Keep(traceID trace.TraceID, rate float64) bool {
 	case rate <= 0 || math.IsNaN(rate):
 		return false
 	}
-	return traceID.Lower()*knuthFactor < uint64(rate*math.MaxUint64)
+	return traceID.Lower()*knuthFactor <= uint64(rate*math.MaxUint64)
 }
 
 // serviceEnv keys the Agent's rates without building "service:X,env:Y"

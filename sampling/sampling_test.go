@@ -13,7 +13,7 @@ import (
 func TestKeepHash(t *testing.T) {
 	id := func(lo uint64) trace.TraceID { return trace.NewTraceID(0, lo) }
 	// The shared hash: id × 1111111111111111111 (mod 2^64) < rate × 2^64.
-	if !Keep(id(1), 0.5) || Keep(id(10), 0.5) != (10*knuthFactor < uint64(0.5*float64(1<<63)*2)) {
+	if !Keep(id(1), 0.5) || Keep(id(10), 0.5) != (10*knuthFactor <= uint64(0.5*float64(1<<63)*2)) {
 		t.Error("hash")
 	}
 	if !Keep(id(12345), 1) || Keep(id(12345), 0) || Keep(id(12345), -1) || !Keep(id(12345), 2) {
