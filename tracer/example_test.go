@@ -34,3 +34,22 @@ func ExampleExtract() {
 	}
 	_ = handler
 }
+
+// Distributed tracing, the client side: the second snippet of Datadog's
+// page, with only its import path changed.
+func ExampleInject() {
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		span, ctx := tracer.StartSpanFromContext(r.Context(), "post.process")
+		defer span.Finish()
+
+		req, err := http.NewRequest("GET", "http://example.com", nil)
+		req = req.WithContext(ctx)
+		// Inject the span context into the request headers
+		err = tracer.Inject(span.Context(), tracer.HTTPHeadersCarrier(req.Header))
+		if err != nil {
+			// Handle or log the injection error
+		}
+		http.DefaultClient.Do(req)
+	}
+	_ = handler
+}

@@ -346,8 +346,15 @@ func WithHTTPClient(client *http.Client) StartOption {
 	return func(c *config) { c.httpClient = client }
 }
 
-// WithPropagator sets the propagator used by Inject and Extract.
-func WithPropagator(p trace.Propagator) StartOption { return func(c *config) { c.propagator = p } }
+// WithPropagator sets the propagator used by Inject and Extract: one from
+// NewPropagator, or your own.
+func WithPropagator(p Propagator) StartOption {
+	return func(c *config) {
+		if p != nil {
+			c.propagator = asTracePropagator(p)
+		}
+	}
+}
 
 // WithLogger sends the tracer's messages to l.
 func WithLogger(l Logger) StartOption {

@@ -232,7 +232,7 @@ func TestEnvironmentAndOptions(t *testing.T) {
 	var logged []string
 	tracer.Start(tracer.WithGlobalTag("extra", 1), tracer.WithHostname("h1"), tracer.WithPartialFlushing(100),
 		tracer.WithAgentTimeout(5), tracer.WithLogStartup(true), tracer.WithLogger(logFunc(func(s string) { logged = append(logged, s) })),
-		tracer.WithDebugMode(true), tracer.WithPropagator(mustProp(t)))
+		tracer.WithDebugMode(true), tracer.WithPropagator(tracer.NewPropagator(nil)))
 	s := tracer.StartSpan("op", tracer.SpanType("web"), tracer.ServiceName("other"), tracer.Tag("k", "v"), tracer.Measured(), tracer.AnalyticsRate(0.5))
 	s.Finish(tracer.WithError(errors.New("boom")), tracer.NoDebugStack(), tracer.StackFrames(1, 0))
 	tracer.Stop()
@@ -269,14 +269,6 @@ func TestEnvironmentAndOptions(t *testing.T) {
 type logFunc func(string)
 
 func (f logFunc) Log(s string) { f(s) }
-
-func mustProp(t *testing.T) trace.Propagator {
-	p, err := trace.NewPropagator(trace.PropagatorConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestSharedWithRoot: the tracer package and the trace package share one
 // tracer, so spans started with either are parent and child.
@@ -482,3 +474,86 @@ func TestSetUser(t *testing.T) {
 		t.Error("usr.id on the child: it belongs on the local root")
 	}
 }
+
+func TestCompat(t *testing.T) {
+	for _, r := range []tracer.SamplingRule{tracer.RateRule(0.5), tracer.ServiceRule("s", 0.5), tracer.NameRule("n", 0.5), tracer.NameServiceRule("n", "s", 0.5)} {
+		if r.SampleRate != 0.5 {
+			t.Error(r)
+		}
+	}
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false))
+	defer tracer.Stop()
+	s := tracer.StartSpan("op")
+	defer s.Finish()
+
+	p := tracer.NewPropagator(&tracer.PropagatorConfig{B3: true, MaxTagsHeaderLen: 512})
+	m := tracer.TextMapCarrier{}
+	if err := p.Inject(s.Context(), m); err != nil || m["x-b3-traceid"] == "" || m["x-datadog-trace-id"] == "" {
+		t.Errorf("%v %v", err, m)
+	}
+	back, err := p.Extract(m)
+	if err != nil || back.SpanID() != s.Context().SpanID() {
+		t.Errorf("%v", err)
+	}
+	if err := p.Inject(s.Context(), 42); !errors.Is(err, tracer.ErrInvalidCarrier) {
+		t.Error(err)
+	}
+	if _, err := p.Extract(42); !errors.Is(err, tracer.ErrInvalidCarrier) {
+		t.Error(err)
+	}
+	noop, _ := tracer.SpanFromContext(context.Background())
+	if err := p.Inject(noop.Context(), m); !errors.Is(err, tracer.ErrInvalidSpanContext) {
+		t.Error(err)
+	}
+	renamed := tracer.NewPropagator(&tracer.PropagatorConfig{TraceHeader: "x-my-trace"})
+	if err := renamed.Inject(s.Context(), m); !errors.Is(err, tracer.ErrRenamedHeaders) {
+		t.Error(err)
+	}
+	if _, err := renamed.Extract(m); !errors.Is(err, tracer.ErrRenamedHeaders) {
+		t.Error(err)
+	}
+	// A chain: every Inject, the first Extract that finds something.
+	ch := tracer.NewPropagator(nil, renamedOK{}, tracer.NewPropagator(nil))
+	m2 := tracer.TextMapCarrier{}
+	if err := ch.Inject(s.Context(), m2); err != nil || m2["x-datadog-trace-id"] == "" {
+		t.Errorf("%v %v", err, m2)
+	}
+	if got, err := ch.Extract(m2); err != nil || got.SpanID() != s.Context().SpanID() {
+		t.Errorf("%v", err)
+	}
+	if _, err := ch.Extract(tracer.TextMapCarrier{}); !errors.Is(err, tracer.ErrSpanContextNotFound) {
+		t.Error(err)
+	}
+	// A propagator of the caller's own, used by the tracer.
+	tracer.Stop()
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false), tracer.WithPropagator(fixedProp{}))
+	got, err := tracer.Extract(tracer.TextMapCarrier{})
+	if err != nil || got.SpanID() != 7 || got.TraceID() != 9 {
+		t.Errorf("%v %v", got, err)
+	}
+	child := tracer.StartSpan("child", tracer.ChildOf(got))
+	if err := tracer.Inject(child.Context(), tracer.TextMapCarrier{}); err != nil {
+		t.Error(err)
+	}
+	child.Finish()
+}
+
+// renamedOK is a propagator that finds nothing and writes nothing.
+type renamedOK struct{}
+
+func (renamedOK) Inject(tracer.SpanContext, any) error    { return nil }
+func (renamedOK) Extract(any) (tracer.SpanContext, error) { return nil, tracer.ErrSpanContextNotFound }
+
+// fixedProp always extracts trace 9, span 7, as a context of its own type.
+type fixedProp struct{}
+
+type fixedCtx struct{}
+
+func (fixedCtx) SpanID() uint64                            { return 7 }
+func (fixedCtx) TraceID() uint64                           { return 9 }
+func (fixedCtx) TraceID128() string                        { return "" }
+func (fixedCtx) TraceID128Bytes() [16]byte                 { return [16]byte{} }
+func (fixedCtx) ForeachBaggageItem(func(k, v string) bool) {}
+
+func (fixedProp) Inject(tracer.SpanContext, any) error    { return nil }
+func (fixedProp) Extract(any) (tracer.SpanContext, error) { return fixedCtx{}, nil }
