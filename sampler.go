@@ -85,6 +85,11 @@ type SamplingParams struct {
 	span     *Span
 }
 
+// Span returns the root span being sampled, for samplers that look at it
+// the way dd-trace-go's custom samplers do. It is live: read it, do not
+// finish it.
+func (p SamplingParams) Span() *Span { return p.span }
+
 // Tags returns the tags the root span was started with.
 func (p SamplingParams) Tags() iter.Seq2[string, Value] {
 	if p.span == nil {

@@ -157,7 +157,7 @@ func TestStartOptionsTags(t *testing.T) {
 		if v, ok := p.Tag("b"); !ok || v.String() != "two" {
 			t.Errorf("Tag(b) = %v %v", v, ok)
 		}
-		if p.Name != "op" || p.Service != "svc" || p.Resource != "res" || p.TraceID.IsZero() {
+		if p.Name != "op" || p.Service != "svc" || p.Resource != "res" || p.TraceID.IsZero() || p.Span() == nil || p.Span().Name() != "op" {
 			t.Errorf("params = %+v", p)
 		}
 		return trace.Decision{Priority: trace.PriorityAutoKeep}

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ctxtrace/trace"
@@ -48,8 +50,57 @@ type config struct {
 // package.
 type SamplingRule = sampling.Rule
 
-// WithSampler replaces priority sampling with s.
-func WithSampler(s trace.Sampler) StartOption { return func(c *config) { c.sampler = s } }
+// Sampler is dd-trace-go's custom sampler: Sample reports whether the trace
+// whose root span is span is kept.
+type Sampler interface {
+	Sample(span Span) bool
+}
+
+// WithSampler replaces priority sampling with s: its keeps are automatic
+// keeps (priority 1), its drops automatic drops (priority 0).
+func WithSampler(s Sampler) StartOption {
+	return func(c *config) {
+		if s == nil {
+			return
+		}
+		c.sampler = trace.SamplerFunc(func(p trace.SamplingParams) trace.Decision {
+			if s.Sample(span{p.Span()}) {
+				return trace.Decision{Priority: trace.PriorityAutoKeep}
+			}
+			return trace.Decision{Priority: trace.PriorityAutoReject}
+		})
+	}
+}
+
+// WithTraceSampler replaces priority sampling with one of the trace
+// package's samplers (the sampling package's, or your own).
+func WithTraceSampler(s trace.Sampler) StartOption { return func(c *config) { c.sampler = s } }
+
+// RateSampler keeps traces at a rate that can change.
+type RateSampler interface {
+	Sampler
+	Rate() float64
+	SetRate(rate float64)
+}
+
+// NewRateSampler returns a RateSampler keeping traces at rate, by the trace
+// id's hash shared with the Datadog Agent and libraries.
+func NewRateSampler(rate float64) RateSampler {
+	r := &rateSampler{}
+	r.SetRate(rate)
+	return r
+}
+
+// NewAllSampler returns a RateSampler that keeps everything.
+func NewAllSampler() RateSampler { return NewRateSampler(1) }
+
+type rateSampler struct{ rate atomic.Uint64 }
+
+func (r *rateSampler) Rate() float64        { return math.Float64frombits(r.rate.Load()) }
+func (r *rateSampler) SetRate(rate float64) { r.rate.Store(math.Float64bits(rate)) }
+func (r *rateSampler) Sample(s Span) bool {
+	return sampling.Keep(trace.NewTraceID(0, s.Context().TraceID()), r.Rate())
+}
 
 // WithSamplingRules sets the sampling rules (DD_TRACE_SAMPLING_RULES).
 func WithSamplingRules(rules []SamplingRule) StartOption {
@@ -147,9 +198,11 @@ func Start(opts ...StartOption) {
 	if c.hostname != "" {
 		topts = append(topts, trace.WithGlobalTag("_dd.hostname", c.hostname))
 	}
-	if c.propagator != nil {
-		topts = append(topts, trace.WithPropagator(c.propagator))
+	if c.propagator == nil {
+		// Read at every Start, so that the variables of this moment count.
+		c.propagator, _ = trace.PropagatorFromEnv() // problems were said above
 	}
+	topts = append(topts, trace.WithPropagator(c.propagator))
 	if c.partialFlush > 0 {
 		topts = append(topts, trace.WithPartialFlush(c.partialFlush))
 	}
@@ -287,6 +340,7 @@ func logStartup(logger *slog.Logger, t *trace.Tracer, c *config) {
 		"tags":           c.tags,
 		"partial_flush":  c.partialFlush,
 		"trace_id_128":   c.traceID128,
+		"agent_timeout":  c.agentTimeout.String(),
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {

@@ -64,8 +64,10 @@ func (a *standIn) byName() map[string]map[string]any {
 func TestDocumentSnippets(t *testing.T) {
 	agentSrv := newStandIn(t)
 
-	// Snippet 1: a single span.
-	tracer.Start(tracer.WithServiceName("svc"), tracer.WithAgentAddr(strings.TrimPrefix(agentSrv.srv.URL, "http://")))
+	// Snippet 1: a single span. The agent's address comes from the
+	// environment, as in production.
+	t.Setenv("DD_TRACE_AGENT_URL", agentSrv.srv.URL)
+	tracer.Start(tracer.WithServiceName("svc"))
 	func() {
 		span := tracer.StartSpan("web.request", tracer.ResourceName("/posts"))
 		defer span.Finish()
@@ -336,8 +338,9 @@ func TestEnvironmentTable(t *testing.T) {
 		{"DD_TRACE_PARTIAL_FLUSH_ENABLED", "false", func(t *testing.T, _ map[string]any, logs []string) {
 			want(t, strings.Contains(strings.Join(logs, "\n"), `"partial_flush":1073741824`), true)
 		}},
-		{"DD_TRACE_AGENT_TIMEOUT", "3", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
-		{"DD_TRACE_PROPAGATION_STYLE_INJECT", "b3multi", func(t *testing.T, s map[string]any, _ []string) { want(t, s != nil, true) }},
+		{"DD_TRACE_AGENT_TIMEOUT", "3", func(t *testing.T, _ map[string]any, logs []string) {
+			want(t, strings.Contains(strings.Join(logs, "\n"), `"agent_timeout":"3s"`), true)
+		}},
 		{"DD_TRACE_SAMPLE_RATE", "0", func(t *testing.T, s map[string]any, _ []string) {
 			want(t, metrics(s)["_sampling_priority_v1"], -1.0)
 			want(t, metrics(s)["_dd.rule_psr"], 0.0)
@@ -362,6 +365,76 @@ func TestEnvironmentTable(t *testing.T) {
 			tracer.Stop()
 			c.check(t, agentSrv.byName()["op"], logs)
 		})
+	}
+}
+
+// TestEnvironmentPropagation: the propagation variables, observed in the
+// headers Inject writes.
+func TestEnvironmentPropagation(t *testing.T) {
+	cases := []struct {
+		env          map[string]string
+		has, hasNot  []string
+		extractFirst bool
+	}{
+		{map[string]string{"DD_TRACE_PROPAGATION_STYLE": "b3multi"}, []string{"x-b3-traceid"}, []string{"x-datadog-trace-id", "traceparent"}, false},
+		{map[string]string{"DD_TRACE_PROPAGATION_STYLE_INJECT": "tracecontext", "DD_TRACE_PROPAGATION_STYLE": "datadog"}, []string{"traceparent"}, []string{"x-datadog-trace-id"}, false},
+		{map[string]string{"DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH": "0"}, []string{"x-datadog-trace-id"}, []string{"x-datadog-tags"}, false},
+		{map[string]string{}, []string{"x-datadog-trace-id", "x-datadog-tags", "traceparent"}, nil, false},
+	}
+	for _, c := range cases {
+		for k, v := range c.env {
+			t.Setenv(k, v)
+		}
+		tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false))
+		s := tracer.StartSpan("op")
+		m := tracer.TextMapCarrier{}
+		if err := tracer.Inject(s.Context(), m); err != nil {
+			t.Error(err)
+		}
+		for _, h := range c.has {
+			if _, ok := m[h]; !ok {
+				t.Errorf("%v: %s missing from %v", c.env, h, m)
+			}
+		}
+		for _, h := range c.hasNot {
+			if _, ok := m[h]; ok {
+				t.Errorf("%v: %s written", c.env, h)
+			}
+		}
+		s.Finish()
+		tracer.Stop()
+		for k := range c.env {
+			t.Setenv(k, "")
+		}
+	}
+	// DD_TRACE_PROPAGATION_STYLE_EXTRACT and DD_TRACE_PROPAGATION_EXTRACT_FIRST:
+	// with both headers of different traces, only the first style is read.
+	t.Setenv("DD_TRACE_PROPAGATION_STYLE_EXTRACT", "tracecontext,datadog")
+	t.Setenv("DD_TRACE_PROPAGATION_EXTRACT_FIRST", "true")
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false))
+	sc, err := tracer.Extract(tracer.TextMapCarrier{
+		"traceparent":        "00-00000000000000000000000000000009-0000000000000007-01",
+		"x-datadog-trace-id": "5", "x-datadog-parent-id": "6",
+	})
+	tracer.Stop()
+	if err != nil || sc.TraceID() != 9 || sc.SpanID() != 7 {
+		t.Errorf("extract: %v %v", sc, err)
+	}
+}
+
+// TestAgentHostAndPort: DD_AGENT_HOST and DD_TRACE_AGENT_PORT, without
+// DD_TRACE_AGENT_URL.
+func TestAgentHostAndPort(t *testing.T) {
+	agentSrv := newStandIn(t)
+	host, port, _ := strings.Cut(strings.TrimPrefix(agentSrv.srv.URL, "http://"), ":")
+	t.Setenv("DD_TRACE_AGENT_URL", "")
+	t.Setenv("DD_AGENT_HOST", host)
+	t.Setenv("DD_TRACE_AGENT_PORT", port)
+	tracer.Start(tracer.WithLogStartup(false))
+	tracer.StartSpan("op").Finish()
+	tracer.Stop()
+	if agentSrv.byName()["op"] == nil {
+		t.Error("no span at DD_AGENT_HOST:DD_TRACE_AGENT_PORT")
 	}
 }
 
@@ -421,13 +494,26 @@ func TestDefaultSamplingAsDatadog(t *testing.T) {
 	want(t, metrics(agentSrv2.byName()["op"])["_sampling_priority_v1"], -1.0)
 
 	custom := 0
-	tracer.Start(tracer.WithAgentURL(agentSrv2.srv.URL), tracer.WithSampler(trace.SamplerFunc(func(trace.SamplingParams) trace.Decision {
+	tracer.Start(tracer.WithAgentURL(agentSrv2.srv.URL), tracer.WithTraceSampler(trace.SamplerFunc(func(trace.SamplingParams) trace.Decision {
 		custom++
 		return trace.Decision{Priority: trace.PriorityAutoKeep}
 	})))
 	tracer.StartSpan("op2").Finish()
 	tracer.Stop()
 	want(t, custom, 1)
+
+	// dd-trace-go's custom samplers: a rate sampler at 0 drops, at 1 keeps.
+	agentSrv3 := newStandIn(t)
+	rs := tracer.NewRateSampler(0)
+	tracer.Start(tracer.WithAgentURL(agentSrv3.srv.URL), tracer.WithSampler(rs))
+	tracer.StartSpan("dropped").Finish()
+	rs.SetRate(1)
+	tracer.StartSpan("kept").Finish()
+	tracer.Stop()
+	want(t, metrics(agentSrv3.byName()["dropped"])["_sampling_priority_v1"], 0.0)
+	want(t, metrics(agentSrv3.byName()["kept"])["_sampling_priority_v1"], 1.0)
+	want(t, rs.Rate(), 1.0)
+	want(t, tracer.NewAllSampler().Rate(), 1.0)
 }
 
 func meta(s map[string]any) map[string]any {
