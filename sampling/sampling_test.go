@@ -220,3 +220,37 @@ func TestSpanRules(t *testing.T) {
 		t.Errorf("%d kept, want 2 (the limit)", kept)
 	}
 }
+
+// BenchmarkRootSpan is a root span started and finished with the default
+// KeepAll and with Agent rates: the difference is what the decision adds.
+func BenchmarkRootSpan(b *testing.B) {
+	a := NewAgentRates()
+	a.ReceiveRates(map[string]float64{"service:svc,env:prod": 0.5, "service:,env:": 1})
+	for _, c := range []struct {
+		name string
+		s    trace.Sampler
+	}{{"keepall", trace.KeepAll}, {"agentrates", a}} {
+		b.Run(c.name, func(b *testing.B) {
+			tr := trace.New(trace.WithService("svc"), trace.WithEnv("prod"), trace.WithSampler(c.s), trace.WithExporter(trace.Discard))
+			defer tr.Shutdown(context.Background())
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, s := tr.Start(ctx, "op")
+				s.Finish()
+			}
+		})
+	}
+}
+
+func TestAgentRatesMany(t *testing.T) {
+	a := NewAgentRates()
+	rates := map[string]float64{"service:,env:": 0.25}
+	for i := range 20 {
+		rates["service:s"+string(rune('a'+i))+",env:prod"] = float64(i) / 20
+	}
+	a.ReceiveRates(rates)
+	if a.Rate("sc", "prod") != 2.0/20 || a.Rate("zz", "prod") != 0.25 {
+		t.Errorf("%v %v", a.Rate("sc", "prod"), a.Rate("zz", "prod"))
+	}
+}
