@@ -172,8 +172,18 @@ func TestRulesThroughTracerLimited(t *testing.T) {
 	if kept != 2 {
 		t.Errorf("%d kept past a limit of 2", kept)
 	}
-	if v, ok := mem.Spans()[4].Tag("_dd.limit_psr"); !ok || v.Float64() >= 1 {
-		t.Errorf("_dd.limit_psr = %v %v", v, ok)
+	// The limiter's effective rate on a trace it refused is below 1.
+	refused := 0
+	for _, c := range mem.Chunks() {
+		if p, _ := c.Priority(); p == trace.PriorityUserReject {
+			refused++
+			if v, ok := c.Span(0).Tag("_dd.limit_psr"); !ok || v.Float64() >= 1 {
+				t.Errorf("_dd.limit_psr = %v %v on a refused trace", v, ok)
+			}
+		}
+	}
+	if refused != 3 {
+		t.Errorf("%d refused", refused)
 	}
 }
 
