@@ -1,0 +1,345 @@
+// Package tracehttp traces net/http servers and clients in one line each.
+//
+// Handler wraps a server's handler: it continues the trace the caller sent
+// in the request headers, starts an "http.request" span of type "web"
+// whose resource is "METHOD route", and puts the span in the request's
+// context so the handler's own spans become its children. Transport wraps
+// a client's RoundTripper: each request gets a client span and the headers
+// that carry it to the next service.
+//
+// Span names and tags follow dd-trace-go's contrib/net/http, so existing
+// Datadog dashboards and monitors keep working: http.method, http.url,
+// http.status_code, http.route, http.useragent, span.kind and component.
+// Query strings are left out of http.url unless WithQueryString says
+// otherwise, because they often carry secrets.
+package tracehttp
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ctxtrace/trace"
+)
+
+// Tag keys and values, as dd-trace-go's contrib/net/http writes them.
+const (
+	spanName    = "http.request"
+	component   = "net/http"
+	tagMethod   = "http.method"
+	tagURL      = "http.url"
+	tagStatus   = "http.status_code"
+	tagRoute    = "http.route"
+	tagAgent    = "http.useragent"
+	tagKind     = "span.kind"
+	tagComp     = "component"
+	tagHost     = "out.host"
+	maxResource = 200
+)
+
+// Option configures Handler and Transport.
+type Option func(*config)
+
+type config struct {
+	tracer      *trace.Tracer
+	service     string
+	query       bool
+	isError     func(status int) bool
+	resource    func(*http.Request) string
+	spanOptions []trace.SpanOption
+}
+
+func newConfig(opts []Option, isError func(int) bool) config {
+	c := config{isError: isError}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+func (c *config) tracerFor() *trace.Tracer {
+	if c.tracer != nil {
+		return c.tracer
+	}
+	return trace.Default()
+}
+
+// WithTracer makes spans with t rather than trace.Default() (looked up on
+// every request, so a later SetDefault is honoured).
+func WithTracer(t *trace.Tracer) Option { return func(c *config) { c.tracer = t } }
+
+// WithService sets the service name of the spans.
+func WithService(name string) Option { return func(c *config) { c.service = name } }
+
+// WithQueryString includes the query string in http.url. It is off by
+// default because query strings often carry tokens.
+func WithQueryString(on bool) Option { return func(c *config) { c.query = on } }
+
+// WithStatusError decides which response status codes mark the span as an
+// error. The default is 500–599 for servers and clients alike.
+func WithStatusError(f func(status int) bool) Option {
+	return func(c *config) {
+		if f != nil {
+			c.isError = f
+		}
+	}
+}
+
+// WithResourceNamer computes each span's resource from the request,
+// replacing the default "METHOD route".
+func WithResourceNamer(f func(*http.Request) string) Option {
+	return func(c *config) { c.resource = f }
+}
+
+// WithSpanOptions adds options (tags, say) to every span started.
+func WithSpanOptions(opts ...trace.SpanOption) Option {
+	return func(c *config) { c.spanOptions = append(c.spanOptions, opts...) }
+}
+
+func serverError(status int) bool { return status >= 500 && status < 600 }
+
+// Handler returns h traced: every request runs inside an "http.request"
+// server span that continues the caller's trace.
+func Handler(h http.Handler, opts ...Option) http.Handler {
+	cfg := newConfig(opts, serverError)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := cfg.tracerFor()
+		if !t.Enabled() {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx := t.Extract(r.Context(), trace.HeaderCarrier(r.Header))
+		sopts := make([]trace.SpanOption, 0, 8+len(cfg.spanOptions))
+		sopts = append(sopts,
+			trace.Type("web"),
+			trace.Tag(tagMethod, r.Method),
+			trace.Tag(tagURL, requestURL(r, cfg.query)),
+			trace.Tag(tagKind, "server"),
+			trace.Tag(tagComp, component),
+		)
+		if ua := r.UserAgent(); ua != "" {
+			sopts = append(sopts, trace.Tag(tagAgent, ua))
+		}
+		if cfg.service != "" {
+			sopts = append(sopts, trace.Service(cfg.service))
+		}
+		sopts = append(sopts, cfg.spanOptions...)
+		ctx, span := t.Start(ctx, spanName, sopts...)
+		rw := &responseWriter{ResponseWriter: w}
+		r2 := r.WithContext(ctx)
+		defer func() {
+			if p := recover(); p != nil {
+				// The span records the panic; net/http's own recovery
+				// (or the caller's) still sees it.
+				span.SetTag(tagStatus, "500")
+				span.SetError(fmt.Errorf("panic: %v", p))
+				span.Finish()
+				panic(p)
+			}
+			status := rw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			span.SetTag(tagStatus, strconv.Itoa(status))
+			route := route(r2.Pattern)
+			if route != "" {
+				span.SetTag(tagRoute, route)
+			}
+			span.SetResource(resourceFor(&cfg, r2, route))
+			if cfg.isError(status) {
+				span.SetError(statusError(status))
+			}
+			span.Finish()
+		}()
+		h.ServeHTTP(rw, r2)
+	})
+}
+
+// Transport returns rt traced: every request gets a client span, and the
+// headers that continue the trace in the server. A nil rt means
+// http.DefaultTransport.
+func Transport(rt http.RoundTripper, opts ...Option) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return &transport{base: rt, cfg: newConfig(opts, serverError)}
+}
+
+type transport struct {
+	base http.RoundTripper
+	cfg  config
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tr := t.cfg.tracerFor()
+	if !tr.Enabled() {
+		return t.base.RoundTrip(req)
+	}
+	sopts := make([]trace.SpanOption, 0, 8+len(t.cfg.spanOptions))
+	sopts = append(sopts,
+		trace.Type("http"),
+		trace.Tag(tagMethod, req.Method),
+		trace.Tag(tagURL, requestURL(req, t.cfg.query)),
+		trace.Tag(tagKind, "client"),
+		trace.Tag(tagComp, component),
+	)
+	if req.URL != nil && req.URL.Hostname() != "" {
+		sopts = append(sopts, trace.Tag(tagHost, req.URL.Hostname()))
+	}
+	if t.cfg.service != "" {
+		sopts = append(sopts, trace.Service(t.cfg.service))
+	}
+	sopts = append(sopts, t.cfg.spanOptions...)
+	ctx := req.Context()
+	ctx, span := tr.Start(ctx, spanName, sopts...)
+	if t.cfg.resource != nil {
+		span.SetResource(t.cfg.resource(req))
+	} else {
+		span.SetResource(spanName)
+	}
+	// A RoundTripper must not modify the request it is given.
+	out := req.Clone(ctx)
+	if out.Header == nil {
+		out.Header = make(http.Header)
+	}
+	_ = tr.Inject(ctx, trace.HeaderCarrier(out.Header))
+	resp, err := t.base.RoundTrip(out)
+	if err != nil {
+		span.Finish(trace.WithError(err))
+		return resp, err
+	}
+	span.SetTag(tagStatus, strconv.Itoa(resp.StatusCode))
+	if t.cfg.isError(resp.StatusCode) {
+		span.SetError(statusError(resp.StatusCode))
+	}
+	span.Finish()
+	return resp, nil
+}
+
+func statusError(status int) error {
+	return fmt.Errorf("%d: %s", status, http.StatusText(status))
+}
+
+// route turns a ServeMux pattern ("GET example.com/users/{id}") into its
+// path part ("/users/{id}").
+func route(pattern string) string {
+	if pattern == "" {
+		return ""
+	}
+	if i := strings.IndexByte(pattern, ' '); i >= 0 {
+		pattern = strings.TrimLeft(pattern[i+1:], " \t")
+	}
+	if i := strings.IndexByte(pattern, '/'); i > 0 {
+		pattern = pattern[i:] // drop a host
+	}
+	return pattern
+}
+
+func resourceFor(cfg *config, r *http.Request, route string) string {
+	if cfg.resource != nil {
+		return cfg.resource(r)
+	}
+	if route == "" {
+		route = quantize(r.URL.Path)
+	}
+	return r.Method + " " + route
+}
+
+// quantize bounds a raw path's cardinality when there is no route: path
+// segments that look like identifiers (containing digits, or long) become
+// "?", and the result is at most maxResource bytes.
+func quantize(path string) string {
+	if path == "" {
+		return "/"
+	}
+	var b strings.Builder
+	for seg := range strings.SplitSeq(strings.TrimPrefix(path, "/"), "/") {
+		b.WriteByte('/')
+		if isIdentifier(seg) {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(seg)
+		}
+		if b.Len() >= maxResource {
+			break
+		}
+	}
+	s := b.String()
+	if len(s) > maxResource {
+		s = s[:maxResource]
+	}
+	return s
+}
+
+func isIdentifier(seg string) bool {
+	if len(seg) > 32 {
+		return true
+	}
+	for i := 0; i < len(seg); i++ {
+		if seg[i] >= '0' && seg[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// requestURL renders r's URL for http.url: scheme, host and path, with the
+// query only when asked for, and never user information.
+func requestURL(r *http.Request, query bool) string {
+	u := r.URL
+	if u == nil {
+		return ""
+	}
+	scheme, host := u.Scheme, u.Host
+	if host == "" {
+		host = r.Host
+	}
+	if scheme == "" {
+		scheme = "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+	}
+	s := scheme + "://" + host + u.EscapedPath()
+	if query && u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return s
+}
+
+// responseWriter records the status code written through it. Flush,
+// Hijack and the rest reach the wrapped writer through Unwrap and
+// http.ResponseController.
+type responseWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if w.status == 0 && status >= 200 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush implements http.Flusher for handlers that assert it.
+func (w *responseWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the wrapped writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
