@@ -111,6 +111,16 @@
 // to other services. The default, KeepAll, keeps everything. Span.Keep and
 // Span.Drop (or the tags TagManualKeep and TagManualDrop) override it.
 //
+// # Logs, net/http and the Go execution tracer
+//
+// LogHandler wraps a log/slog handler so that records logged with a span's
+// context carry dd.trace_id and dd.span_id, which join them to the trace in
+// Datadog. Package tracehttp traces net/http servers (Handler) and clients
+// (Transport). While the Go execution tracer runs (runtime/trace.Start,
+// or a test's -trace flag), every span is also a runtime/trace task,
+// nested like the spans, so `go tool trace` shows them; when it is off
+// this costs one atomic load per span.
+//
 // # Performance considerations
 //
 // Starting and finishing a span with a few tags costs one allocation for

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"maps"
 	"reflect"
+	rtrace "runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,6 +68,10 @@ type Span struct {
 	tags                              tagSet
 	baggage                           kvs
 	links                             []Link
+
+	// task is the span's runtime/trace task while the Go execution tracer
+	// runs (see Start); nil otherwise.
+	task *rtrace.Task
 
 	// ctx is the context Start returns: the caller's context with this span
 	// attached. Living inside the span, it saves the allocation that
@@ -668,6 +673,9 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	s.duration = max(d, 0)
 	s.finished = true
 	s.mu.Unlock()
+	if s.task != nil {
+		s.task.End()
+	}
 	s.tracer.stats.finished.add(s.spanID)
 	s.trace.finish(s)
 }
