@@ -17,8 +17,8 @@ func LogTraceID128() LogOption { return func(c *logConfig) { c.traceID128 = true
 
 // LogHandler wraps next so that every record logged with a context that
 // carries a span is joined to its trace, as Datadog's log correlation
-// expects: dd.trace_id, dd.span_id, and the tracer's dd.service, dd.env and
-// dd.version. Records without a span pass through untouched.
+// expects: dd.trace_id, dd.span_id, the span's dd.service, and the tracer's
+// dd.env and dd.version. Records without a span pass through untouched.
 //
 //	slog.SetDefault(slog.New(trace.LogHandler(slog.NewJSONHandler(os.Stdout, nil))))
 //	slog.InfoContext(ctx, "charged") // {"msg":"charged","dd.trace_id":"…","dd.span_id":"…",…}
@@ -53,8 +53,13 @@ func (h logHandler) Handle(ctx context.Context, r slog.Record) error {
 		traceID = slog.String("dd.trace_id", s.TraceID().String())
 	}
 	r.AddAttrs(traceID, slog.Uint64("dd.span_id", s.SpanID()))
+	// The span's service, which is the tracer's unless the span was given
+	// its own, as a second service in the same process is.
+	s.mu.Lock()
+	service := s.service
+	s.mu.Unlock()
 	cfg := &s.tracer.cfg
-	r.AddAttrs(slog.String("dd.service", cfg.service))
+	r.AddAttrs(slog.String("dd.service", service))
 	if cfg.env != "" {
 		r.AddAttrs(slog.String("dd.env", cfg.env))
 	}

@@ -7,7 +7,14 @@
 //
 // The program shows the main uses of the trace package: nested Do calls,
 // tags of both kinds, an error returned by a step, a panic recovered by its
-// caller, work spread over two goroutines, and a span started by hand.
+// caller, work spread over two goroutines, and a span started by hand. It
+// also runs a second service, inventory, as a real HTTP server on
+// 127.0.0.1: the shop calls it through tracehttp.Transport, the server is
+// wrapped by tracehttp.Handler, and the trace crosses the connection in
+// the request headers. Both services log with log/slog through
+// trace.LogHandler, so every log line carries the ids of the span it was
+// logged in (dd.trace_id, dd.span_id): the lines are printed before the
+// traces, and their ids match the trees'.
 package main
 
 import (
@@ -16,12 +23,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/exporter/stdout"
+	"github.com/ctxtrace/trace/tracehttp"
 )
 
 func main() {
@@ -49,15 +60,44 @@ func run(out, errOut io.Writer, jsonMode bool) error {
 	trace.SetDefault(tr)
 	defer trace.SetDefault(nil)
 
+	// Logs go beside the trees, or to errOut when out is JSON lines.
+	logOut := out
+	if jsonMode {
+		logOut = errOut
+	}
+	logger := slog.New(trace.LogHandler(slog.NewTextHandler(logOut, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{} // keep the demo's output short
+			}
+			return a
+		},
+	}), trace.LogTraceID128()))
+
+	inv, err := startInventory(logger)
+	if err != nil {
+		return err
+	}
+	defer inv.Close()
+	s := &shop{
+		log:          logger,
+		errOut:       errOut,
+		inventoryURL: "http://" + inv.Addr,
+		client:       &http.Client{Transport: tracehttp.Transport(nil), Timeout: 5 * time.Second},
+	}
+
 	ctx := context.Background()
 	for _, order := range []order{
 		{id: 1042, user: "ada", items: []string{"tea", "cup", "kettle"}},
 		{id: 1043, user: "grace", items: []string{"notebook"}},
 	} {
-		if err := checkout(ctx, order, errOut); err != nil {
+		if err := s.checkout(ctx, order); err != nil {
 			fmt.Fprintf(errOut, "order %d: %v\n", order.id, err)
 		}
 	}
+	// The inventory's spans finish before its responses are read, but make
+	// sure no request is still in flight before exporting.
+	inv.Close()
 
 	// Shutdown exports everything that finished; the stdout exporter prints it.
 	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -76,8 +116,42 @@ type order struct {
 	items []string
 }
 
+// startInventory runs the inventory service on a free port of 127.0.0.1,
+// traced by tracehttp.Handler as service "inventory".
+func startInventory(logger *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /stock/{order}", func(w http.ResponseWriter, r *http.Request) {
+		// r.Context() carries the server span, child of the shop's client span.
+		_ = trace.Do(r.Context(), "stock.reserve", func(ctx context.Context) error {
+			work(2 * time.Millisecond)
+			logger.InfoContext(ctx, "stock reserved", "order", r.PathValue("order"))
+			return nil
+		}, trace.Service("inventory"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	srv := &http.Server{
+		Addr:              ln.Addr().String(),
+		Handler:           tracehttp.Handler(mux, tracehttp.WithService("inventory")),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, nil
+}
+
+// shop is the front service: its checkout calls the inventory over HTTP.
+type shop struct {
+	log          *slog.Logger
+	errOut       io.Writer
+	inventoryURL string
+	client       *http.Client
+}
+
 // checkout is one request: every step below it is a child span.
-func checkout(ctx context.Context, o order, errOut io.Writer) error {
+func (s *shop) checkout(ctx context.Context, o order) error {
 	return trace.Do(ctx, "checkout.process", func(ctx context.Context) error {
 		span := trace.SpanFromContext(ctx)
 		span.SetTag("order.id", o.id)
@@ -87,7 +161,7 @@ func checkout(ctx context.Context, o order, errOut io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := charge(ctx, o, cart); err != nil {
+		if err := s.charge(ctx, o, cart); err != nil {
 			return fmt.Errorf("charge: %w", err)
 		}
 		// A failed e-mail does not fail the order: the error stays on the
@@ -95,7 +169,8 @@ func checkout(ctx context.Context, o order, errOut io.Writer) error {
 		if err := sendReceipt(ctx, o); err != nil {
 			span.SetTag("receipt.sent", false)
 		}
-		renderRecommendations(ctx, o, errOut)
+		renderRecommendations(ctx, o, s.errOut)
+		s.log.InfoContext(ctx, "order placed", "order", o.id, "total", cart)
 		return nil
 	}, trace.Resource("POST /checkout"), trace.Type("web"))
 }
@@ -121,7 +196,7 @@ func loadCart(ctx context.Context, o order) (total float64, err error) {
 
 // charge runs the fraud check and the stock reservation at once, on two
 // goroutines; both spans are children of payment.charge.
-func charge(ctx context.Context, o order, amount float64) error {
+func (s *shop) charge(ctx context.Context, o order, amount float64) error {
 	return trace.Do(ctx, "payment.charge", func(ctx context.Context) error {
 		trace.SpanFromContext(ctx).SetTag("payment.amount", amount)
 		var wg sync.WaitGroup
@@ -133,14 +208,32 @@ func charge(ctx context.Context, o order, amount float64) error {
 			}, trace.Tag("fraud.score", 0.02))
 		})
 		wg.Go(func() {
-			errs[1] = trace.Do(ctx, "inventory.reserve", func(context.Context) error {
-				work(4 * time.Millisecond)
-				return nil
+			errs[1] = trace.Do(ctx, "inventory.reserve", func(ctx context.Context) error {
+				return s.reserve(ctx, o)
 			}, trace.Tag("items", len(o.items)))
 		})
 		wg.Wait()
 		return errors.Join(errs...)
 	}, trace.Resource("stripe.charge"))
+}
+
+// reserve asks the inventory service to hold the order's items. The
+// request's context carries the span, which Transport continues.
+func (s *shop) reserve(ctx context.Context, o order) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf("%s/stock/%d", s.inventoryURL, o.id), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("inventory: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("inventory: %s", resp.Status)
+	}
+	return nil
 }
 
 var errSMTP = errors.New("smtp: connection refused")
