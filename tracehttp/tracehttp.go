@@ -112,8 +112,8 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 			return
 		}
 		ctx := t.Extract(r.Context(), trace.HeaderCarrier(r.Header))
-		sopts := make([]trace.SpanOption, 0, 8+len(cfg.spanOptions))
-		sopts = append(sopts,
+		var buf [8]trace.SpanOption
+		sopts := append(buf[:0],
 			trace.Type("web"),
 			trace.Tag(tagMethod, r.Method),
 			trace.Tag(tagURL, requestURL(r, cfg.query)),
@@ -143,7 +143,7 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			span.SetTag(tagStatus, strconv.Itoa(status))
+			span.SetTag(tagStatus, statusString(status))
 			route := route(r2.Pattern)
 			if route != "" {
 				span.SetTag(tagRoute, route)
@@ -179,8 +179,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !tr.Enabled() {
 		return t.base.RoundTrip(req)
 	}
-	sopts := make([]trace.SpanOption, 0, 8+len(t.cfg.spanOptions))
-	sopts = append(sopts,
+	var buf [8]trace.SpanOption
+	sopts := append(buf[:0],
 		trace.Type("http"),
 		trace.Tag(tagMethod, req.Method),
 		trace.Tag(tagURL, requestURL(req, t.cfg.query)),
@@ -212,12 +212,28 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		span.Finish(trace.WithError(err))
 		return resp, err
 	}
-	span.SetTag(tagStatus, strconv.Itoa(resp.StatusCode))
+	span.SetTag(tagStatus, statusString(resp.StatusCode))
 	if t.cfg.isError(resp.StatusCode) {
 		span.SetError(statusError(resp.StatusCode))
 	}
 	span.Finish()
 	return resp, nil
+}
+
+// statusStrings holds the decimal text of every valid status code, so that
+// tagging one costs no allocation.
+var statusStrings = func() (s [500]string) {
+	for i := range s {
+		s[i] = strconv.Itoa(100 + i)
+	}
+	return s
+}()
+
+func statusString(status int) string {
+	if status >= 100 && status < 600 {
+		return statusStrings[status-100]
+	}
+	return strconv.Itoa(status)
 }
 
 func statusError(status int) error {
