@@ -32,6 +32,9 @@ import (
 // reference is the tracer the others are compared with.
 const reference = "ours"
 
+// baseline names the entry that runs a workload without any tracer.
+const baseline = "bare"
+
 // tracerOrder fixes the order of the known tracers; others follow by name.
 var tracerOrder = []string{"ours", "ddtrace", "otel"}
 
@@ -236,6 +239,11 @@ func timingTable(res *results) [][]string {
 		}
 		ref, haveRef := res.samples[key{wl, reference}]
 		refNs := medianOf(ref, unitNs)
+		// A "bare" entry runs the workload with no tracer at all (a
+		// middleware benchmark's handler alone); with one, the table also
+		// compares the tracers' overheads: ns/op minus bare's.
+		bare, haveBare := res.samples[key{wl, baseline}]
+		bareNs := medianOf(bare, unitNs)
 		for i, tr := range orderTracers(res.tracers[wl], true) {
 			name := ""
 			if i == 0 {
@@ -251,12 +259,17 @@ func timingTable(res *results) [][]string {
 			switch {
 			case tr == reference:
 				ratio = "(reference)"
+			case tr == baseline:
+				ratio = "(no tracer: the baseline)"
 			case haveRef && refNs > 0 && ns > 0:
 				r := ns / refNs
 				if r >= 1 {
 					ratio = fmt.Sprintf("ours %.2f× faster", r)
 				} else {
 					ratio = fmt.Sprintf("ours %.2f× slower", 1/r)
+				}
+				if haveBare && refNs > bareNs && ns > bareNs {
+					ratio += fmt.Sprintf("; overhead %.2f×", (ns-bareNs)/(refNs-bareNs))
 				}
 			}
 			rows = append(rows, []string{name, tr, strconv.Itoa(len(ss)),

@@ -116,3 +116,21 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderBaselineOverhead(t *testing.T) {
+	const out = `BenchmarkHTTPMiddleware/bare-2     	1000	       100 ns/op	      24 B/op	       2 allocs/op
+BenchmarkHTTPMiddleware/ours-2     	1000	      1100 ns/op	    1000 B/op	      14 allocs/op
+BenchmarkHTTPMiddleware/ddtrace-2  	1000	      5100 ns/op	    8000 B/op	      81 allocs/op
+`
+	res, err := parse(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	render(&b, res)
+	for _, want := range []string{"ours 4.64× faster; overhead 5.00×", "(no tracer: the baseline)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+}
