@@ -34,7 +34,8 @@ const (
 	tagAgent    = "http.useragent"
 	tagKind     = "span.kind"
 	tagComp     = "component"
-	tagHost     = "out.host"
+	tagDestName = "network.destination.name"
+	tagDestPort = "network.destination.port"
 	maxResource = 200
 )
 
@@ -79,7 +80,8 @@ func WithService(name string) Option { return func(c *config) { c.service = name
 func WithQueryString(on bool) Option { return func(c *config) { c.query = on } }
 
 // WithStatusError decides which response status codes mark the span as an
-// error. The default is 500–599 for servers and clients alike.
+// error. The defaults are dd-trace-go's: 500–599 for a server span (its
+// fault), 400–499 for a client span (the caller's request was refused).
 func WithStatusError(f func(status int) bool) Option {
 	return func(c *config) {
 		if f != nil {
@@ -100,6 +102,8 @@ func WithSpanOptions(opts ...trace.SpanOption) Option {
 }
 
 func serverError(status int) bool { return status >= 500 && status < 600 }
+
+func clientError(status int) bool { return status >= 400 && status < 500 }
 
 // Handler returns h traced: every request runs inside an "http.request"
 // server span that continues the caller's trace.
@@ -165,7 +169,7 @@ func Transport(rt http.RoundTripper, opts ...Option) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	return &transport{base: rt, cfg: newConfig(opts, serverError)}
+	return &transport{base: rt, cfg: newConfig(opts, clientError)}
 }
 
 type transport struct {
@@ -187,8 +191,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		trace.Tag(tagKind, "client"),
 		trace.Tag(tagComp, component),
 	)
-	if req.URL != nil && req.URL.Hostname() != "" {
-		sopts = append(sopts, trace.Tag(tagHost, req.URL.Hostname()))
+	if req.URL != nil {
+		if h := req.URL.Hostname(); h != "" {
+			sopts = append(sopts, trace.Tag(tagDestName, h))
+		}
+		if p := req.URL.Port(); p != "" {
+			sopts = append(sopts, trace.Tag(tagDestPort, p))
+		}
 	}
 	if t.cfg.service != "" {
 		sopts = append(sopts, trace.Service(t.cfg.service))

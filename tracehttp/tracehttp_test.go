@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -249,19 +250,26 @@ func TestTransportRecordsErrors(t *testing.T) {
 		t.Errorf("transport error not recorded: %v", s)
 	}
 
-	exp.Reset()
-	status := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 502, Body: http.NoBody, Request: r}, nil
-	})
-	c = &http.Client{Transport: tracehttp.Transport(status, tracehttp.WithTracer(tr))}
-	resp, err := c.Get("http://127.0.0.1:1/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	s = wait(t, exp, 1)[0]
-	if !s.IsError() || tag(t, s, "http.status_code") != "502" {
-		t.Errorf("502 not an error: %v", s)
+	// As in dd-trace-go, a client span is an error on 4xx (the request was
+	// refused), not on 5xx (the server's fault, on the server's span).
+	for code, wantErr := range map[int]bool{404: true, 502: false, 200: false} {
+		exp.Reset()
+		status := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: code, Body: http.NoBody, Request: r}, nil
+		})
+		c = &http.Client{Transport: tracehttp.Transport(status, tracehttp.WithTracer(tr))}
+		resp, err := c.Get("http://127.0.0.1:1/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		s = wait(t, exp, 1)[0]
+		if s.IsError() != wantErr || tag(t, s, "http.status_code") != strconv.Itoa(code) {
+			t.Errorf("%d: error %v, want %v: %v", code, s.IsError(), wantErr, s)
+		}
+		if tag(t, s, "network.destination.name") != "127.0.0.1" || tag(t, s, "network.destination.port") != "1" {
+			t.Errorf("destination tags: %v", s)
+		}
 	}
 }
 
