@@ -3,6 +3,8 @@ package trace
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strconv"
 )
 
 // LogOption configures LogHandler.
@@ -35,9 +37,24 @@ func LogHandler(next slog.Handler, opts ...LogOption) slog.Handler {
 	return h
 }
 
+// logHandler joins records to traces. Datadog reads dd.* at the top level
+// of a log, so once a group is open (WithGroup) the attributes cannot
+// simply be added to the record, which would put them inside the group.
+// The handler then keeps base, next as it was before the first group, and
+// ops, what was applied since, and for a record with a span builds
+// base.WithAttrs(dd.*) followed by ops. Without groups, the common case,
+// it adds the attributes to the record and nothing else.
 type logHandler struct {
 	next slog.Handler
+	base slog.Handler // next before the first WithGroup; nil while none
+	ops  []logOp
 	cfg  logConfig
+}
+
+// logOp is a WithGroup (group set) or WithAttrs call made after a group.
+type logOp struct {
+	group string
+	attrs []slog.Attr
 }
 
 func (h logHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
@@ -47,32 +64,68 @@ func (h logHandler) Handle(ctx context.Context, r slog.Record) error {
 	if s == nil {
 		return h.next.Handle(ctx, r)
 	}
-	r = r.Clone() // the record may be shared with other handlers
-	traceID := slog.Uint64("dd.trace_id", s.TraceID().Lower())
+	var attrs [5]slog.Attr
+	dd := h.attrs(s, attrs[:0])
+	if h.base == nil {
+		r = r.Clone() // the record may be shared with other handlers
+		r.AddAttrs(dd...)
+		return h.next.Handle(ctx, r)
+	}
+	next := h.base.WithAttrs(dd)
+	for _, op := range h.ops {
+		if op.attrs != nil {
+			next = next.WithAttrs(op.attrs)
+		} else {
+			next = next.WithGroup(op.group)
+		}
+	}
+	return next.Handle(ctx, r)
+}
+
+// attrs appends the dd.* attributes of s to dst. The ids are decimal
+// strings, as Datadog's tracers write them, since JSON numbers above 2^53
+// lose precision in many log pipelines.
+func (h logHandler) attrs(s *Span, dst []slog.Attr) []slog.Attr {
+	traceID := slog.String("dd.trace_id", strconv.FormatUint(s.TraceID().Lower(), 10))
 	if h.cfg.traceID128 {
 		traceID = slog.String("dd.trace_id", s.TraceID().String())
 	}
-	r.AddAttrs(traceID, slog.Uint64("dd.span_id", s.SpanID()))
+	dst = append(dst, traceID, slog.String("dd.span_id", strconv.FormatUint(s.SpanID(), 10)))
 	// The span's service, which is the tracer's unless the span was given
 	// its own, as a second service in the same process is.
 	s.mu.Lock()
 	service := s.service
 	s.mu.Unlock()
 	cfg := &s.tracer.cfg
-	r.AddAttrs(slog.String("dd.service", service))
+	dst = append(dst, slog.String("dd.service", service))
 	if cfg.env != "" {
-		r.AddAttrs(slog.String("dd.env", cfg.env))
+		dst = append(dst, slog.String("dd.env", cfg.env))
 	}
 	if cfg.version != "" {
-		r.AddAttrs(slog.String("dd.version", cfg.version))
+		dst = append(dst, slog.String("dd.version", cfg.version))
 	}
-	return h.next.Handle(ctx, r)
+	return dst
 }
 
 func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return logHandler{next: h.next.WithAttrs(attrs), cfg: h.cfg}
+	if len(attrs) == 0 {
+		return h
+	}
+	out := logHandler{next: h.next.WithAttrs(attrs), base: h.base, cfg: h.cfg}
+	if h.base != nil {
+		out.ops = append(slices.Clip(h.ops), logOp{attrs: slices.Clone(attrs)})
+	}
+	return out
 }
 
 func (h logHandler) WithGroup(name string) slog.Handler {
-	return logHandler{next: h.next.WithGroup(name), cfg: h.cfg}
+	if name == "" {
+		return h
+	}
+	out := logHandler{next: h.next.WithGroup(name), base: h.base, cfg: h.cfg}
+	if out.base == nil {
+		out.base = h.next
+	}
+	out.ops = append(slices.Clip(h.ops), logOp{group: name})
+	return out
 }

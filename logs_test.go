@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/slogtest"
@@ -50,8 +51,9 @@ func TestLogHandlerJoinsTrace(t *testing.T) {
 	var in, out map[string]any
 	json.Unmarshal([]byte(lines[0]), &in)
 	json.Unmarshal([]byte(lines[1]), &out)
-	if in["dd.trace_id"] != float64(s.TraceID().Lower()) && in["dd.trace_id"] == nil {
-		t.Errorf("in: %v", in)
+	if in["dd.trace_id"] != strconv.FormatUint(s.TraceID().Lower(), 10) ||
+		in["dd.span_id"] != strconv.FormatUint(s.SpanID(), 10) {
+		t.Errorf("ids: %v, want trace %d span %d", in, s.TraceID().Lower(), s.SpanID())
 	}
 	if in["dd.service"] != "svc" || in["dd.env"] != "prod" || in["dd.version"] != "1.2" || in["k"] != "v" {
 		t.Errorf("in: %v", in)
@@ -63,8 +65,18 @@ func TestLogHandlerJoinsTrace(t *testing.T) {
 	buf.Reset()
 	log128 := slog.New(trace.LogHandler(slog.NewJSONHandler(&buf, nil), trace.LogTraceID128()).WithAttrs([]slog.Attr{slog.String("a", "b")}).WithGroup("g"))
 	log128.InfoContext(ctx, "x")
-	if !strings.Contains(buf.String(), s.TraceID().String()) {
-		t.Errorf("128-bit id missing: %s", buf.String())
+	var grouped map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &grouped); err != nil {
+		t.Fatal(err)
+	}
+	// Datadog reads dd.* at the top level: a group must not swallow them.
+	if grouped["dd.trace_id"] != s.TraceID().String() || grouped["a"] != "b" {
+		t.Errorf("128-bit id not at the top level: %s", buf.String())
+	}
+	buf.Reset()
+	log128.InfoContext(ctx, "y", "inner", 1)
+	if !strings.Contains(buf.String(), `"g":{"inner":1}`) {
+		t.Errorf("group lost its attributes: %s", buf.String())
 	}
 	quiet := slog.New(trace.LogHandler(discardHandler{}))
 	if allocs := testing.AllocsPerRun(100, func() {
@@ -98,5 +110,5 @@ func ExampleLogHandler() {
 	defer span.Finish()
 	log.InfoContext(ctx, "order placed", "order", 1042)
 	// Output:
-	// {"level":"INFO","msg":"order placed","order":1042,"dd.trace_id":1234,"dd.span_id":1234,"dd.service":"shop","dd.env":"prod","dd.version":"1.4.2"}
+	// {"level":"INFO","msg":"order placed","order":1042,"dd.trace_id":"1234","dd.span_id":"1234","dd.service":"shop","dd.env":"prod","dd.version":"1.4.2"}
 }
