@@ -15,7 +15,9 @@
 package tracehttp
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -336,9 +338,9 @@ func requestURL(r *http.Request, query bool) string {
 	return s
 }
 
-// responseWriter records the status code written through it. Flush,
-// Hijack and the rest reach the wrapped writer through Unwrap and
-// http.ResponseController.
+// responseWriter records the status code written through it. It has Flush
+// and Hijack for handlers that assert http.Flusher or http.Hijacker; the
+// rest reach the wrapped writer through Unwrap and http.ResponseController.
 type responseWriter struct {
 	http.ResponseWriter
 	status int
@@ -364,6 +366,16 @@ func (w *responseWriter) Flush() {
 		w.status = http.StatusOK
 	}
 	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack implements http.Hijacker for handlers that assert it (WebSocket
+// upgrades); it fails as the wrapped writer does when that cannot hijack.
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil && w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return c, rw, err
 }
 
 // Unwrap lets http.ResponseController reach the wrapped writer.

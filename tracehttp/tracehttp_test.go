@@ -276,3 +276,45 @@ func TestTransportRecordsErrors(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestHandlerHijack checks that a handler behind the middleware can still
+// take over the connection, as WebSocket upgrades do, over real loopback.
+func TestHandlerHijack(t *testing.T) {
+	tr, exp := newTracer(t)
+	srv := httptest.NewServer(tracehttp.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			t.Error("wrapped writer is not an http.Hijacker")
+			return
+		}
+		conn, buf, err := hj.Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: close\r\n\r\n")
+		buf.Flush()
+	}), tracehttp.WithTracer(tr)))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+	s := wait(t, exp, 1)[0]
+	if tag(t, s, "http.status_code") != "101" || s.IsError() {
+		t.Errorf("hijacked span: %v", s)
+	}
+
+	// A writer that cannot hijack says so instead of panicking.
+	h := tracehttp.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			t.Error("hijacked a ResponseRecorder")
+		}
+	}), tracehttp.WithTracer(tr))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+}
