@@ -240,9 +240,10 @@ func (s *span) Tracer() opentracing.Tracer { return s.t }
 func (s *span) LogEvent(event string) { s.LogFields(otlog.String("event", event)) }
 
 func (s *span) LogEventWithPayload(event string, payload any) {
-	s.LogFields(otlog.String("event", event), otlog.Object("payload", payload))
-	if err, ok := payload.(error); ok && event == "error" {
-		s.s.SetError(err)
+	// Only an error event means anything to a Datadog span (see the
+	// package doc); its payload goes where LogFields looks for an error.
+	if event == "error" {
+		s.LogFields(otlog.String("event", event), otlog.Object("error.object", payload))
 	}
 }
 

@@ -103,6 +103,33 @@ func WithSpanOptions(opts ...trace.SpanOption) Option {
 	return func(c *config) { c.spanOptions = append(c.spanOptions, opts...) }
 }
 
+// commonOptions appends to dst the span options that server and client
+// spans share: type, kind, method, URL, component, service. Callers append
+// their own and then the user's (WithSpanOptions), which come last so that
+// they win.
+//
+// kind is serverKind or clientKind: options made once, since boxing a
+// string that is not a constant into a tag costs an allocation.
+func (c *config) commonOptions(dst []trace.SpanOption, r *http.Request, spanType string, kind trace.SpanOption) []trace.SpanOption {
+	dst = append(dst,
+		trace.Type(spanType),
+		trace.Tag(tagMethod, r.Method),
+		trace.Tag(tagURL, requestURL(r, c.query)),
+		kind,
+		componentTag,
+	)
+	if c.service != "" {
+		dst = append(dst, trace.Service(c.service))
+	}
+	return dst
+}
+
+var (
+	serverKind   = trace.Tag(tagKind, "server")
+	clientKind   = trace.Tag(tagKind, "client")
+	componentTag = trace.Tag(tagComp, component)
+)
+
 func serverError(status int) bool { return status >= 500 && status < 600 }
 
 func clientError(status int) bool { return status >= 400 && status < 500 }
@@ -119,21 +146,11 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 		}
 		ctx := t.Extract(r.Context(), trace.HeaderCarrier(r.Header))
 		var buf [8]trace.SpanOption
-		sopts := append(buf[:0],
-			trace.Type("web"),
-			trace.Tag(tagMethod, r.Method),
-			trace.Tag(tagURL, requestURL(r, cfg.query)),
-			trace.Tag(tagKind, "server"),
-			trace.Tag(tagComp, component),
-		)
+		sopts := cfg.commonOptions(buf[:0], r, "web", serverKind)
 		if ua := r.UserAgent(); ua != "" {
 			sopts = append(sopts, trace.Tag(tagAgent, ua))
 		}
-		if cfg.service != "" {
-			sopts = append(sopts, trace.Service(cfg.service))
-		}
-		sopts = append(sopts, cfg.spanOptions...)
-		ctx, span := t.Start(ctx, spanName, sopts...)
+		ctx, span := t.Start(ctx, spanName, append(sopts, cfg.spanOptions...)...)
 		rw := &responseWriter{ResponseWriter: w}
 		r2 := r.WithContext(ctx)
 		defer func() {
@@ -186,13 +203,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.base.RoundTrip(req)
 	}
 	var buf [8]trace.SpanOption
-	sopts := append(buf[:0],
-		trace.Type("http"),
-		trace.Tag(tagMethod, req.Method),
-		trace.Tag(tagURL, requestURL(req, t.cfg.query)),
-		trace.Tag(tagKind, "client"),
-		trace.Tag(tagComp, component),
-	)
+	sopts := t.cfg.commonOptions(buf[:0], req, "http", clientKind)
 	if req.URL != nil {
 		if h := req.URL.Hostname(); h != "" {
 			sopts = append(sopts, trace.Tag(tagDestName, h))
@@ -201,17 +212,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			sopts = append(sopts, trace.Tag(tagDestPort, p))
 		}
 	}
-	if t.cfg.service != "" {
-		sopts = append(sopts, trace.Service(t.cfg.service))
-	}
-	sopts = append(sopts, t.cfg.spanOptions...)
-	ctx := req.Context()
-	ctx, span := tr.Start(ctx, spanName, sopts...)
+	resource := spanName // dd-trace-go's default for client spans
 	if t.cfg.resource != nil {
-		span.SetResource(t.cfg.resource(req))
-	} else {
-		span.SetResource(spanName)
+		resource = t.cfg.resource(req)
 	}
+	sopts = append(sopts, trace.Resource(resource))
+	ctx, span := tr.Start(req.Context(), spanName, append(sopts, t.cfg.spanOptions...)...)
 	// A RoundTripper must not modify the request it is given.
 	out := req.Clone(ctx)
 	if out.Header == nil {

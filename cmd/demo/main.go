@@ -78,7 +78,6 @@ func run(out, errOut io.Writer, jsonMode bool) error {
 	if err != nil {
 		return err
 	}
-	defer inv.Close()
 	s := &shop{
 		log:          logger,
 		errOut:       errOut,
@@ -96,7 +95,8 @@ func run(out, errOut io.Writer, jsonMode bool) error {
 		}
 	}
 	// The inventory's spans finish before its responses are read, but make
-	// sure no request is still in flight before exporting.
+	// sure no request is still in flight before exporting. Nothing between
+	// startInventory and here returns early.
 	inv.Close()
 
 	// Shutdown exports everything that finished; the stdout exporter prints it.
