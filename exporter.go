@@ -7,7 +7,8 @@ import (
 
 // Exporter receives finished traces from a Tracer's pipeline. The pipeline
 // calls Export from one goroutine at a time, off the application's path,
-// with a context that carries the export timeout. The chunks of one trace
+// with a context that carries the export timeout (unless the exporter is a
+// NonBlockingExporter). The chunks of one trace
 // arrive in order; chunks of different traces in no set order.
 //
 // Export may keep the Chunks and Snapshots it is given (they are immutable)
@@ -44,6 +45,24 @@ type RateSource interface {
 	SetRateReceiver(r RateReceiver)
 }
 
+// NonBlockingExporter is an Exporter whose Export never waits: no I/O, no
+// waiting for other goroutines beyond a brief lock, as the Datadog Agent
+// exporter, which only encodes and leaves sending to goroutines of its own.
+// Its Export may also be called by several goroutines at once. The chunks
+// of one trace still reach it in order, from one call at a time. Its
+// NonBlocking method does nothing; it says so.
+//
+// For such an exporter, a goroutine that finishes a span and finds its
+// part of the queue holding a batch's share exports a batch of that part
+// itself, when no other goroutine is exporting it, instead of waiting for
+// the batcher to be scheduled: with more busy goroutines than cores, the
+// batcher alone gets too small a share of the CPU to keep up with a
+// burst (TestBurst in exporter/agent).
+type NonBlockingExporter interface {
+	Exporter
+	NonBlocking()
+}
+
 // Discard is an Exporter that drops everything and reports success.
 var Discard Exporter = discard{}
 
@@ -51,6 +70,7 @@ type discard struct{}
 
 func (discard) Export(context.Context, []Chunk) error { return nil }
 func (discard) Shutdown(context.Context) error        { return nil }
+func (discard) NonBlocking()                          {}
 
 // MultiExporter returns an Exporter that hands every batch to each of
 // exporters in turn. Its Export and Shutdown call every exporter and join
@@ -95,6 +115,15 @@ func (m multi) SetRateReceiver(r RateReceiver) {
 	for _, e := range m {
 		if s, ok := e.(RateSource); ok {
 			s.SetRateReceiver(r)
+		}
+	}
+}
+
+// UseBudget hands b to every member that is a BudgetUser.
+func (m multi) UseBudget(b *MemoryBudget) {
+	for _, e := range m {
+		if u, ok := e.(BudgetUser); ok {
+			u.UseBudget(b)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package trace_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,7 +42,9 @@ func FuzzSetTag(f *testing.F) {
 	f.Add("http.method", "GET", int64(1), 0.5)
 	f.Add("", "", int64(1<<53+1), -0.0)
 	f.Add("error", "\xff\xfe", int64(-1<<63), 1e308)
-	f.Add(strings.Repeat("k", 300), strings.Repeat("é", 20000), int64(0), 0.0)
+	// Over the limits below, and small: a large seed makes the fuzzer
+	// spend its time minimizing it.
+	f.Add(strings.Repeat("k", 20), strings.Repeat("é", 40), int64(256), 1.5)
 	exp := &countExporter{}
 	tr := trace.New(trace.WithExporter(exp), trace.WithLimits(trace.Limits{Tags: 8, KeyLength: 16, ValueLength: 64}))
 	f.Cleanup(func() { tr.Shutdown(context.Background()) })
@@ -52,11 +55,22 @@ func FuzzSetTag(f *testing.F) {
 		s.SetTag(key+"x", x)
 		s.SetTag(val, []byte(key))
 		s.SetName(key)
+		s.SetTag(trace.TagSamplingPriority, x)
 		s.Finish()
 		if err := tr.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		snap := exp.last
+		// A priority is an integer that fits; anything else is ignored
+		// (the sampler's keep stays), never wrapped.
+		want := trace.PriorityAutoKeep
+		if x == math.Trunc(x) && x >= math.MinInt8 && x <= math.MaxInt8 {
+			want = trace.Priority(x)
+		}
+		manual := strings.HasPrefix(key, "manual.") || strings.HasPrefix(val, "manual.")
+		if exp.priority != want && !manual {
+			t.Fatalf("sampling.priority %v gave priority %d, want %d", x, exp.priority, want)
+		}
 		for k, v := range snap.Tags() {
 			if !utf8.ValidString(k) || !utf8.ValidString(v.String()) || len(k) > 16 || len(v.String()) > 64 && v.Kind() == trace.KindString {
 				t.Fatalf("stored %q=%q", k, v.String())
@@ -68,13 +82,17 @@ func FuzzSetTag(f *testing.F) {
 	})
 }
 
-// countExporter keeps the last span it was given; the fuzz target reads it
-// after a synchronous Flush.
-type countExporter struct{ last trace.Snapshot }
+// countExporter keeps the last span it was given, and its trace's
+// priority; the fuzz target reads them after a synchronous Flush.
+type countExporter struct {
+	last     trace.Snapshot
+	priority trace.Priority
+}
 
 func (e *countExporter) Export(_ context.Context, batch []trace.Chunk) error {
 	for _, c := range batch {
 		e.last = c.Span(c.Len() - 1)
+		e.priority, _ = c.Priority()
 	}
 	return nil
 }

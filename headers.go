@@ -15,7 +15,7 @@ type headerSet struct {
 	tpCount int
 	ts      multiValue // tracestate fields, to be joined
 	bag     multiValue // baggage fields, to be joined
-	otBag   []kv       // ot-baggage-* items
+	otBag   otBaggage  // ot-baggage-* items, within their limits
 
 	b3Trace, b3Span, b3Sampled, b3Flags, b3Single string
 	hasB3Trace, hasB3Sampled, hasB3Single         bool
@@ -87,9 +87,7 @@ func (h *headerSet) add(k, v string) {
 	case eq(k, hdrBaggage):
 		h.bag.add(v, maxBaggageBytes)
 	case hasPrefixFold(k, hdrOTBaggage) && len(k) > len(hdrOTBaggage):
-		if len(h.otBag) < maxBaggageMembers {
-			h.otBag = append(h.otBag, kv{lower(k[len(hdrOTBaggage):]), v})
-		}
+		h.otBag.add(k[len(hdrOTBaggage):], v)
 	case eq(k, hdrB3TraceID):
 		h.b3Trace, h.hasB3Trace = v, true
 	case eq(k, hdrB3SpanID):

@@ -49,7 +49,6 @@ func (s *Span) addLinkLocked(l Link) {
 	}
 	l.Attributes = maps.Clone(l.Attributes)
 	s.links = append(s.links, l)
-	s.size += int32(64 + 32*len(l.Attributes) + len(l.Tracestate))
 }
 
 // NumLinks returns how many links the span has.

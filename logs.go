@@ -41,20 +41,32 @@ func LogHandler(next slog.Handler, opts ...LogOption) slog.Handler {
 // of a log, so once a group is open (WithGroup) the attributes cannot
 // simply be added to the record, which would put them inside the group.
 // The handler then keeps base, next as it was before the first group, and
-// ops, what was applied since, and for a record with a span builds
-// base.WithAttrs(dd.*) followed by ops. Without groups, the common case,
-// it adds the attributes to the record and nothing else.
+// ops, what was applied since, and for a record with a span hands base a
+// record whose attributes are dd.* followed by the groups as group
+// attributes, each holding the attributes given after it and, innermost,
+// the record's own. Without groups, the common case, it adds the
+// attributes to the record and nothing else.
+//
+// Both costs are linear: WithAttrs and WithGroup add one link to ops
+// without copying it, and a record's attributes are gathered in one walk
+// over ops. Replaying the calls on base for every record instead, as
+// base.WithAttrs(dd).WithGroup(g).WithAttrs(a)..., would cost each record
+// time and memory quadratic in the attributes, since a handler such as
+// slog.JSONHandler copies what it holds on each WithAttrs.
 type logHandler struct {
 	next slog.Handler
 	base slog.Handler // next before the first WithGroup; nil while none
-	ops  []logOp
+	ops  *logOp       // the last call since the first WithGroup; nil while none
 	cfg  logConfig
 }
 
-// logOp is a WithGroup (group set) or WithAttrs call made after a group.
+// logOp is a WithGroup (group set) or WithAttrs call made after a group,
+// linked to the call before it. It is never written once made, so that
+// handlers derived from one another share their calls.
 type logOp struct {
 	group string
 	attrs []slog.Attr
+	prev  *logOp
 }
 
 func (h logHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
@@ -71,15 +83,41 @@ func (h logHandler) Handle(ctx context.Context, r slog.Record) error {
 		r.AddAttrs(dd...)
 		return h.next.Handle(ctx, r)
 	}
-	next := h.base.WithAttrs(dd)
-	for _, op := range h.ops {
-		if op.attrs != nil {
-			next = next.WithAttrs(op.attrs)
-		} else {
-			next = next.WithGroup(op.group)
+	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	out.AddAttrs(dd...)
+	out.AddAttrs(h.grouped(r)...)
+	return h.base.Handle(ctx, out)
+}
+
+// grouped returns r's attributes inside the groups of h.ops, with the
+// attributes given after each group: what base.WithGroup(g).WithAttrs(a)
+// and so on would make of them.
+func (h logHandler) grouped(r slog.Record) []slog.Attr {
+	inner := make([]slog.Attr, 0, r.NumAttrs())
+	r.Attrs(func(a slog.Attr) bool {
+		inner = append(inner, a)
+		return true
+	})
+	// Walk from the last call to the first: the attributes of a group's
+	// WithAttrs calls are gathered, last first, until the group itself
+	// closes them, with what is inside, into one group attribute.
+	var buf [4][]slog.Attr
+	pending, n := buf[:0], 0
+	for op := h.ops; op != nil; op = op.prev {
+		if op.group == "" {
+			pending = append(pending, op.attrs)
+			n += len(op.attrs)
+			continue
 		}
+		content := make([]slog.Attr, 0, n+len(inner))
+		for i := len(pending) - 1; i >= 0; i-- {
+			content = append(content, pending[i]...)
+		}
+		content = append(content, inner...)
+		inner = []slog.Attr{{Key: op.group, Value: slog.GroupValue(content...)}}
+		pending, n = pending[:0], 0
 	}
-	return next.Handle(ctx, r)
+	return inner // the first call is a group: nothing is left pending
 }
 
 // attrs appends the dd.* attributes of s to dst. The ids are decimal
@@ -111,9 +149,9 @@ func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	out := logHandler{next: h.next.WithAttrs(attrs), base: h.base, cfg: h.cfg}
+	out := logHandler{next: h.next.WithAttrs(attrs), base: h.base, ops: h.ops, cfg: h.cfg}
 	if h.base != nil {
-		out.ops = append(slices.Clip(h.ops), logOp{attrs: slices.Clone(attrs)})
+		out.ops = &logOp{attrs: slices.Clone(attrs), prev: h.ops}
 	}
 	return out
 }
@@ -126,6 +164,6 @@ func (h logHandler) WithGroup(name string) slog.Handler {
 	if out.base == nil {
 		out.base = h.next
 	}
-	out.ops = append(slices.Clip(h.ops), logOp{group: name})
+	out.ops = &logOp{group: name, prev: h.ops}
 	return out
 }

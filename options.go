@@ -27,7 +27,6 @@ type Limits struct {
 
 // Defaults, each changed by the option named beside it.
 const (
-	DefaultQueueBytes    = 64 << 20        // WithQueueSize
 	DefaultBatchBytes    = 1 << 20         // WithBatchSize
 	DefaultFlushInterval = 2 * time.Second // WithFlushInterval
 	DefaultExportTimeout = 10 * time.Second
@@ -48,7 +47,7 @@ type config struct {
 	exporter              Exporter
 	sampler               Sampler
 	logger                *slog.Logger
-	queueBytes            int
+	queueBytes            int // the memory budget
 	batchBytes            int
 	flushInterval         time.Duration
 	exportTimeout         time.Duration
@@ -66,7 +65,7 @@ func newConfig(opts []Option) config {
 		service:       filepath.Base(os.Args[0]),
 		exporter:      Discard,
 		sampler:       KeepAll,
-		queueBytes:    DefaultQueueBytes,
+		queueBytes:    DefaultMemoryBudget,
 		batchBytes:    DefaultBatchBytes,
 		flushInterval: DefaultFlushInterval,
 		exportTimeout: DefaultExportTimeout,
@@ -144,17 +143,6 @@ func WithSampler(s Sampler) Option {
 // WithLogger sets where the tracer reports trouble (dropped spans, failed
 // exports), at most once per interval. Default: slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithQueueSize bounds, in bytes, the finished spans waiting for export.
-// When it is full, new chunks are dropped and counted, never waited for.
-// Default DefaultQueueBytes.
-func WithQueueSize(bytes int) Option {
-	return func(c *config) {
-		if bytes > 0 {
-			c.queueBytes = bytes
-		}
-	}
-}
 
 // WithBatchSize sets how many bytes of queued spans trigger an export
 // before the flush interval is up. Default DefaultBatchBytes.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"sync"
 	"time"
@@ -13,18 +12,25 @@ import (
 // The pipeline carries chunks from Finish to the exporter.
 //
 // Producers (Finish) append to one of several shards, chosen by the trace
-// id, each behind its own lock: no lock is shared by all
-// goroutines, and a full shard drops instead of waiting. One batcher
-// goroutine swaps the shards' slices out every flush interval, or when a
-// shard passes its share of the batch size, and calls the exporter. The
-// queue is bounded in bytes (an estimate of the memory the spans hold); the
-// batch being exported is outside that bound, so at most twice the queue
-// size is held.
+// id, each behind its own lock: no lock is shared by all goroutines, and
+// nothing on the producer's side waits, sleeps or yields. One batcher
+// goroutine swaps the shards' slices out every flush interval, or as soon
+// as a shard passes its share of the batch size, and hands them to the
+// exporter in batches of about the batch size.
+//
+// Memory is bounded by the tracer's one MemoryBudget: a span is admitted
+// when it finishes (see traceState.finish) and its bytes are given back
+// once the exporter has taken it or it was dropped. Producers are admitted
+// below the limit less a reserve, so that the exporter, which takes from
+// the same budget for the payloads it builds, always has room to turn a
+// batch into a payload.
 type pipeline struct {
-	t          *Tracer
-	shards     []shard
-	shardLimit int // bytes one shard may hold
-	shardKick  int // bytes in one shard that start an export early
+	t         *Tracer
+	budget    *MemoryBudget
+	reserve   int64
+	shards    []shard
+	shardKick int // bytes in one shard that start an export early
+	holdTicks uint8
 
 	kick     chan struct{}
 	flushReq chan chan error
@@ -39,18 +45,32 @@ type pipeline struct {
 	exportCtx    context.Context
 	cancelExport context.CancelFunc
 
-	batch []Chunk // reused by the batcher
-	warn  dropReporter
+	inline   bool    // the exporter never blocks: producers may export
+	gathered []Chunk // the batcher's batch, when it alone exports
+	warn     dropReporter
 }
 
 type shard struct {
 	mu     sync.Mutex
-	chunks []Chunk
-	spare  []Chunk
+	chunks []Chunk // queued from head on, oldest first
+	head   int
 	bytes  int
 	closed bool
-	_      [64]byte // keep shards on separate cache lines
+	held   *traceState // open traces holding finished spans, linked by prev/next
+
+	// exportMu makes the shard's exports one at a time, in order: the
+	// batcher's, or one a producer runs itself (inline). Shards export in
+	// parallel, so a goroutine that loses the CPU in the middle of an
+	// export holds up one shard, not the pipeline.
+	exportMu sync.Mutex
+	scratch  []Chunk  // the batch being exported, under exportMu
+	_        [64]byte // keep shards on separate cache lines
 }
+
+// holdIntervals is how many flush intervals the finished spans of a trace
+// still running may wait for the rest of it before they are handed on as a
+// partial chunk: 5, ten seconds with the default interval.
+const holdIntervals = 5
 
 func newPipeline(t *Tracer) *pipeline {
 	n := 1
@@ -58,62 +78,72 @@ func newPipeline(t *Tracer) *pipeline {
 		n *= 2
 	}
 	p := &pipeline{
-		t:          t,
-		shards:     make([]shard, n),
-		shardLimit: max(t.cfg.queueBytes/n, 1),
-		shardKick:  max(t.cfg.batchBytes/n, 1),
-		kick:       make(chan struct{}, 1),
-		flushReq:   make(chan chan error),
-		stop:       make(chan struct{}),
-		done:       make(chan struct{}),
+		t:         t,
+		budget:    NewMemoryBudget(t.cfg.queueBytes),
+		shards:    make([]shard, n),
+		shardKick: max(t.cfg.batchBytes/n, 1),
+		holdTicks: holdIntervals,
+		kick:      make(chan struct{}, 1),
+		flushReq:  make(chan chan error),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+		warn:      dropReporter{now: time.Now},
 	}
+	p.reserve = int64(min(2*t.cfg.batchBytes, t.cfg.queueBytes/4))
+	_, p.inline = t.cfg.exporter.(NonBlockingExporter)
 	p.exportCtx, p.cancelExport = context.WithCancel(context.Background())
-	go p.run()
 	return p
 }
 
-// enqueue hands a chunk to the batcher without ever waiting for it.
-func (p *pipeline) enqueue(c Chunk) {
-	st := &p.t.stats
-	n := uint64(len(c.spans))
-	size := c.size()
+// admit takes n bytes of a finished span from the budget, below the
+// reserve kept for the exporter.
+func (p *pipeline) admit(n int) bool { return p.budget.tryAcquire(int64(n), p.reserve) }
+
+func (p *pipeline) shardOf(ts *traceState) *shard {
 	// The trace id picks the shard: random across traces, and the same for
 	// every chunk of one trace, so that its chunks stay in order.
-	sh := &p.shards[c.spans[0].s.traceID.Lower()&uint64(len(p.shards)-1)]
+	return &p.shards[ts.root().traceID.Lower()&uint64(len(p.shards)-1)]
+}
+
+// enqueue hands a chunk of ts, admitted already, to the batcher without
+// ever waiting for it.
+func (p *pipeline) enqueue(c Chunk, ts *traceState) {
+	sh := p.shardOf(ts)
 	sh.mu.Lock()
-	switch {
-	case sh.closed:
+	if ts.linked {
+		sh.unlink(ts) // what it held is in c: nothing left to age
+	}
+	if sh.closed {
 		sh.mu.Unlock()
-		st.dropShutdown.Add(n)
-		return
-	case sh.bytes > 0 && sh.bytes+size > p.shardLimit:
-		// An empty shard takes any chunk, so one large trace is not refused
-		// by an idle queue; the partial-flush threshold bounds its size.
-		sh.mu.Unlock()
-		st.dropQueue.Add(n)
+		p.drop(c, c.bytes, dropShutdown)
 		return
 	}
 	sh.chunks = append(sh.chunks, c)
-	sh.bytes += size
+	sh.bytes += c.bytes
 	full := sh.bytes >= p.shardKick
-	behind := sh.bytes >= p.shardLimit/8
 	sh.mu.Unlock()
-	st.queued.Add(n)
-	if full {
-		select {
-		case p.kick <- struct{}{}:
-		default:
-		}
+	if !full {
+		return
 	}
-	if behind {
-		// The queue fills faster than the batcher drains it: more
-		// goroutines finish spans than there are cores, and the batcher
-		// waits for a turn. Yield this one's turn so that it gets one,
-		// instead of dropping later. Gosched never waits for the
-		// exporter or any I/O; it only costs a trip through the
-		// scheduler, and only while a shard holds more than an eighth of its budget, four times
-		// what should have started an export.
-		runtime.Gosched()
+	// The shard has a batch's share. With an exporter that never blocks,
+	// export it here if no export is running: with more busy goroutines
+	// than cores, the batcher gets too small a share of the CPU to keep
+	// up with a burst, and the budget would have to hold all of it. This
+	// does a shard's share of the exporter's work (BenchmarkDelivered);
+	// it never waits for the batcher or the network.
+	if p.inline {
+		// Another goroutine exporting holds the lock: it or the next
+		// producer takes the turn, and waking the batcher would only give
+		// it a turn it may lose the CPU in the middle of.
+		if sh.exportMu.TryLock() {
+			p.exportTurn(sh, p.shardKick, false)
+			sh.exportMu.Unlock()
+		}
+		return
+	}
+	select {
+	case p.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -124,15 +154,24 @@ func (p *pipeline) run() {
 	for {
 		select {
 		case <-tick.C:
+			p.age(false)
 			p.export(false)
-			p.warn.report(p.t)
+			p.warn.report(p.t, false)
 		case <-p.kick:
 			p.export(false)
 		case ack := <-p.flushReq:
 			ack <- p.export(false)
 		case <-p.stop:
+			p.age(true)
 			p.export(true)
-			p.warn.report(p.t)
+			// A producer may still be in the middle of an export it took
+			// before the shards closed: the exporter's Shutdown must come
+			// after it.
+			for i := range p.shards {
+				p.shards[i].exportMu.Lock()
+				p.shards[i].exportMu.Unlock()
+			}
+			p.warn.report(p.t, true)
 			// Here, and only here, no Export can be running: the exporter's
 			// Shutdown comes after the last one even when Shutdown's caller
 			// gave up waiting.
@@ -142,84 +181,17 @@ func (p *pipeline) run() {
 	}
 }
 
-// export takes every queued chunk and hands it to the exporter. With last,
-// it also closes the shards, so that later chunks are counted as dropped.
-func (p *pipeline) export(last bool) error {
-	batch := p.batch[:0]
-	for i := range p.shards {
-		sh := &p.shards[i]
-		sh.mu.Lock()
-		taken := sh.chunks
-		sh.chunks, sh.spare = sh.spare[:0], nil
-		sh.bytes = 0
-		sh.closed = sh.closed || last
-		sh.mu.Unlock()
-		batch = append(batch, taken...)
-		clear(taken)
-		sh.mu.Lock()
-		if sh.spare == nil {
-			sh.spare = taken[:0]
-		}
-		sh.mu.Unlock()
-	}
-	defer func() {
-		clear(batch) // let the spans go
-		p.batch = batch[:0]
-	}()
-	if len(batch) == 0 {
-		return nil
-	}
-	var spans, partial uint64
-	for _, c := range batch {
-		spans += uint64(len(c.spans))
-		if c.partial {
-			partial++
-		}
-	}
-	st := &p.t.stats
-	st.queued.Add(^(spans - 1))
-	err := p.call(batch)
-	switch {
-	case err == nil:
-		st.exported.Add(spans)
-		st.chunks.Add(uint64(len(batch)))
-		st.partial.Add(partial)
-	case last && p.exportCtx.Err() != nil:
-		st.dropShutdown.Add(spans)
-	default:
-		st.dropExport.Add(spans)
-		p.warn.exportFailed(err)
-	}
-	return err
-}
-
-// call runs the exporter with a timeout, turning a panic into an error: a
-// faulty exporter must not take the application down.
-func (p *pipeline) call(batch []Chunk) (err error) {
-	ctx, cancel := context.WithTimeout(p.exportCtx, p.t.cfg.exportTimeout)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("trace: exporter panicked: %v", r)
-		}
-	}()
-	return p.t.cfg.exporter.Export(ctx, batch)
-}
-
-func (p *pipeline) shutdownExporter() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("trace: exporter panicked in Shutdown: %v", r)
-		}
-	}()
-	return p.t.cfg.exporter.Shutdown(p.stopCtx)
-}
-
 var errShutdown = errors.New("trace: tracer is shut down")
 
+// flush asks the batcher for an export and waits for it. A done ctx is
+// reported at once, before anything is asked: the select below would
+// otherwise pick at random between it and a batcher ready to receive.
 func (p *pipeline) flush(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	ack := make(chan error, 1)
 	select {
@@ -253,41 +225,4 @@ func (p *pipeline) shutdown(ctx context.Context) error {
 		p.cancelExport()
 		return fmt.Errorf("trace: shutdown: %w", ctx.Err())
 	}
-}
-
-// dropReporter logs drops at most once per interval, never once per span.
-type dropReporter struct {
-	last      time.Time
-	reported  Drops
-	lastError error
-}
-
-const reportEvery = 10 * time.Second
-
-func (r *dropReporter) exportFailed(err error) { r.lastError = err }
-
-func (r *dropReporter) report(t *Tracer) {
-	now := time.Now()
-	if !r.last.IsZero() && now.Sub(r.last) < reportEvery {
-		return
-	}
-	s := t.Stats().Dropped
-	if s == r.reported {
-		return
-	}
-	d := Drops{
-		QueueFull:    s.QueueFull - r.reported.QueueFull,
-		ExportFailed: s.ExportFailed - r.reported.ExportFailed,
-		Shutdown:     s.Shutdown - r.reported.Shutdown,
-	}
-	attrs := []any{
-		slog.Uint64("queue_full", d.QueueFull),
-		slog.Uint64("export_failed", d.ExportFailed),
-		slog.Uint64("shutdown", d.Shutdown),
-	}
-	if r.lastError != nil {
-		attrs = append(attrs, slog.String("last_error", r.lastError.Error()))
-	}
-	t.cfg.logger.Warn("trace: spans dropped", attrs...)
-	r.last, r.reported, r.lastError = now, s, nil
 }

@@ -64,7 +64,7 @@ func TestConcurrentTraces(t *testing.T) {
 	exp := memory.New()
 	// The queue is sized for the whole run: this test is about delivery,
 	// not about drops, which TestSlowExporter covers.
-	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(1<<30), trace.WithFlushInterval(5*time.Millisecond))
+	tr := trace.New(trace.WithExporter(exp), trace.WithMemoryBudget(1<<30), trace.WithFlushInterval(5*time.Millisecond))
 	var wg sync.WaitGroup
 	for range goroutines {
 		wg.Go(func() {
@@ -105,60 +105,42 @@ func TestConcurrentTraces(t *testing.T) {
 	waitGoroutines(t, before)
 }
 
-// slowExporter blocks for delay on every call, ignoring nothing but ctx.
-type slowExporter struct {
-	delay    time.Duration
-	exported atomic.Uint64
-}
-
-func (e *slowExporter) Export(ctx context.Context, batch []trace.Chunk) error {
-	select {
-	case <-time.After(e.delay):
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	for _, c := range batch {
-		e.exported.Add(uint64(c.Len()))
-	}
-	return nil
-}
-
-func (e *slowExporter) Shutdown(context.Context) error { return nil }
-
-// TestSlowExporter: an exporter that takes a second per call never slows
-// Start or Finish; what it cannot take is dropped and counted.
+// TestSlowExporter: an exporter that does not return until the test lets
+// it never holds up Start or Finish: the whole loop runs while it is
+// stuck (were Finish to wait for it, the loop would never end), and what
+// the budget cannot hold is dropped and counted.
 func TestSlowExporter(t *testing.T) {
 	before := runtime.NumGoroutine()
-	exp := &slowExporter{delay: time.Second}
-	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(256<<10), trace.WithFlushInterval(10*time.Millisecond))
+	exp := &blockingExporter{release: make(chan struct{})}
+	tr := trace.New(trace.WithExporter(exp), trace.WithMemoryBudget(256<<10), trace.WithFlushInterval(10*time.Millisecond))
 	const n = 50_000
-	var slowest time.Duration
-	start := time.Now()
-	for range n {
-		t0 := time.Now()
-		ctx, a := tr.Start(context.Background(), "a")
-		_, b := tr.Start(ctx, "b")
-		b.Finish()
-		a.Finish()
-		slowest = max(slowest, time.Since(t0))
+	loop := make(chan struct{})
+	go func() {
+		defer close(loop)
+		for range n {
+			ctx, a := tr.Start(context.Background(), "a")
+			_, b := tr.Start(ctx, "b")
+			b.Finish()
+			a.Finish()
+		}
+	}()
+	select {
+	case <-loop:
+	case <-time.After(time.Minute): // a hang detector, not a speed check
+		t.Fatal("Start/Finish waited for a stuck exporter")
 	}
-	elapsed := time.Since(start)
-	// A blocked pipeline would hold Finish for the exporter's full second.
-	if slowest > 200*time.Millisecond {
-		t.Errorf("the slowest Start/Finish pair took %v: the caller waited for the exporter", slowest)
-	}
+	close(exp.release)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := tr.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st := tr.Stats()
-	t.Logf("%d spans in %v (slowest pair %v); stats %+v", 2*n, elapsed, slowest, st)
 	if st.Dropped.QueueFull == 0 {
-		t.Error("nothing was dropped: the queue did not fill, so the test proves nothing")
+		t.Error("nothing was dropped: the budget did not fill, so the test proves nothing")
 	}
-	if st.SpansStarted != 2*n || st.SpansExported != exp.exported.Load() {
-		t.Errorf("started %d, exported %d (exporter saw %d)", st.SpansStarted, st.SpansExported, exp.exported.Load())
+	if st.SpansStarted != 2*n {
+		t.Errorf("started %d, want %d", st.SpansStarted, 2*n)
 	}
 	checkAccounting(t, st)
 	waitGoroutines(t, before)
@@ -197,13 +179,11 @@ func TestShutdownDeadline(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
+	// The exporter never returns on its own: Shutdown returning at all
+	// shows it gave up at its deadline.
 	err := tr.Shutdown(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Shutdown = %v, want a deadline error", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Shutdown took %v past its 100ms deadline", d)
 	}
 	if err2 := tr.Shutdown(context.Background()); err2 != err {
 		t.Errorf("a second Shutdown returned %v, want the first result", err2)
@@ -366,40 +346,7 @@ func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
 func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
 
-func TestExportFailuresAreCountedAndLoggedOnce(t *testing.T) {
-	for _, panics := range []bool{false, true} {
-		h := &recordHandler{}
-		tr := trace.New(trace.WithExporter(failingExporter{panics}), trace.WithLogger(slog.New(h)), trace.WithFlushInterval(time.Millisecond))
-		for range 20 {
-			_, s := tr.Start(context.Background(), "op")
-			s.Finish()
-			tr.Flush(context.Background())
-		}
-		tr.Shutdown(context.Background())
-		st := tr.Stats()
-		if st.Dropped.ExportFailed != 20 || st.SpansExported != 0 {
-			t.Errorf("panics=%v: stats %+v", panics, st)
-		}
-		checkAccounting(t, st)
-		h.mu.Lock()
-		n := len(h.records)
-		var text string
-		if n > 0 {
-			h.records[0].Attrs(func(a slog.Attr) bool { text += a.String() + " "; return true })
-		}
-		h.mu.Unlock()
-		if n != 1 {
-			t.Errorf("panics=%v: %d log records for 20 failures, want 1 per interval", panics, n)
-		}
-		want := "agent unreachable"
-		if panics {
-			want = "exporter panicked: exporter bug"
-		}
-		if !strings.Contains(text, want) || !strings.Contains(text, "export_failed=20") {
-			t.Errorf("log: %s", text)
-		}
-	}
-}
+// TestExportFailuresAreCountedAndLoggedOnce is in droplog_test.go.
 
 func TestMultiExporterAndDiscard(t *testing.T) {
 	a, b := memory.New(), memory.New()
@@ -430,7 +377,7 @@ func TestMultiExporterAndDiscard(t *testing.T) {
 
 func TestQueueBoundedInBytes(t *testing.T) {
 	exp := &blockingExporter{release: make(chan struct{})}
-	tr := trace.New(trace.WithExporter(exp), trace.WithQueueSize(64<<10), trace.WithFlushInterval(time.Hour))
+	tr := trace.New(trace.WithExporter(exp), trace.WithMemoryBudget(64<<10), trace.WithFlushInterval(time.Hour))
 	for range 10_000 {
 		_, s := tr.Start(context.Background(), "op")
 		s.SetTag("payload", strings.Repeat("x", 100))

@@ -63,8 +63,8 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if sc.hasPriority {
 		out.add(hdrDDPriority, all[sp:pr])
 	}
-	if sc.origin != "" {
-		out.add(hdrDDOrigin, sc.origin)
+	if origin := injectableOrigin(sc); origin != "" {
+		out.add(hdrDDOrigin, origin)
 	}
 	if len(all) > pr {
 		out.add(hdrDDTags, all[pr:])
@@ -72,16 +72,29 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if reason != "" {
 		sc.setPropagationError(reason)
 	}
-	for k, v := range sc.Baggage() {
-		// A header name must be a token and a value free of control
-		// characters, or the whole request fails to send; such items
-		// travel in W3C baggage only.
-		if validToken(k) && validHeaderValue(v) {
-			w.Set(hdrOTBaggage+k, v)
-		}
-	}
+	injectOTBaggage(sc, w)
 	out.writeTo(w)
 	return nil
+}
+
+// injectOTBaggage writes sc's baggage as ot-baggage-* headers, one per
+// item, within the limits of Datadog baggage (see otBaggage).
+func injectOTBaggage(sc SpanContext, w TextMapWriter) {
+	items, size := 0, 0
+	for k, v := range sc.Baggage() {
+		if items == maxBaggageMembers {
+			return
+		}
+		// A header name must be a token and a value free of control
+		// characters, or the whole request fails to send; such items
+		// travel in W3C baggage only. An item over the size left is
+		// dropped; a smaller one may still fit.
+		if !validToken(k) || !validHeaderValue(v) || !fits(items, size, k, v) {
+			continue
+		}
+		w.Set(hdrOTBaggage+k, v)
+		items, size = items+1, size+len(k)+len(v)
+	}
 }
 
 // fields collects the fixed headers a propagator writes, so that an
@@ -153,11 +166,12 @@ func (p datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
 }
 
 func (datadogPropagator) extractFrom(h *headerSet) (SpanContext, error) {
-	traceID, parentID, priority, origin, tags := h.ddTrace, h.ddParent, h.ddPrio, h.ddOrigin, h.ddTags
+	traceID, parentID, priority, tags := h.ddTrace, h.ddParent, h.ddPrio, h.ddTags
 	hasTrace, hasParent, hasPriority := h.hasDDTrace, h.hasDDParent, h.hasDDPrio
+	origin, originErr := checkedOrigin(h.ddOrigin)
 	sc := SpanContext{remote: true, origin: origin}
-	if len(h.otBag) > 0 {
-		baggage := h.otBag // declared here: moved to the heap only when used
+	if len(h.otBag.items) > 0 {
+		baggage := h.otBag.items // declared here: moved to the heap only when used
 		sc.baggage = &baggage
 	}
 	if !hasTrace {
@@ -182,6 +196,9 @@ func (datadogPropagator) extractFrom(h *headerSet) (SpanContext, error) {
 	}
 	var hi uint64
 	sc.tags, hi, sc.extracted = parseDDTags(tags)
+	if sc.extracted == nil {
+		sc.extracted = originErr // the tags' error, if any, comes first
+	}
 	sc.traceID, sc.spanID = NewTraceID(hi, lo), span
 	return sc, nil
 }

@@ -29,7 +29,7 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	}
 	// Both values in one string, sliced in two: one allocation for both.
 	var b strings.Builder
-	b.Grow(traceparentLen + 64 + len(sc.origin))
+	b.Grow(traceparentLen + 64 + min(len(sc.origin), maxOriginLen))
 	var tp [traceparentLen]byte
 	b.Write(appendTraceparent(tp[:0], sc.traceID, sc.spanID, flags))
 	writeTracestate(&b, sc)
@@ -52,7 +52,7 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 // dropped first, as the specification says.
 func composeTracestate(sc SpanContext) string {
 	var b strings.Builder
-	b.Grow(64 + len(sc.origin))
+	b.Grow(64 + min(len(sc.origin), maxOriginLen))
 	writeTracestate(&b, sc)
 	return b.String()
 }
@@ -70,10 +70,10 @@ func writeTracestate(b *strings.Builder, sc SpanContext) {
 		b.WriteString("s:")
 		b.WriteString(strconv.Itoa(int(sc.priority)))
 	}
-	if sc.origin != "" {
+	if origin := injectableOrigin(sc); origin != "" {
 		sep()
 		b.WriteString("o:")
-		b.WriteString(ddTracestateValue(sc.origin, true))
+		b.WriteString(ddTracestateValue(origin, true))
 	}
 	sep()
 	b.WriteString("p:")
@@ -252,7 +252,12 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 				s, hasS = n, true
 			}
 		case k == "o":
-			sc.origin = strings.ReplaceAll(v, "~", "=")
+			// Bounded as x-datadog-origin is; a dropped one is recorded.
+			var x *extracted
+			sc.origin, x = checkedOrigin(strings.ReplaceAll(v, "~", "="))
+			if x != nil && sc.extracted == nil {
+				sc.extracted = x
+			}
 		case k == "p":
 			if len(v) == 16 && isLowerHex(v) {
 				sc.ddParent, _ = strconv.ParseUint(v, 16, 64)

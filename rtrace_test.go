@@ -48,7 +48,9 @@ func TestGoExecutionTracerTasks(t *testing.T) {
 
 // TestGoExecutionTracerOffCostsNothing checks that with the execution
 // tracer off a span's start and finish allocate no more than they did
-// before tasks existed: the span, and nothing for runtime/trace.
+// before tasks existed: the span and the context carrying it (apart, so
+// that a finished span does not keep the caller's context alive), and
+// nothing for runtime/trace.
 func TestGoExecutionTracerOffCostsNothing(t *testing.T) {
 	if rtrace.IsEnabled() {
 		t.Skip("the execution tracer is on")
@@ -60,7 +62,7 @@ func TestGoExecutionTracerOffCostsNothing(t *testing.T) {
 		_, s := tr.Start(ctx, "op")
 		s.Finish()
 	})
-	if allocs > 1 {
-		t.Errorf("%v allocations per span with the execution tracer off, want at most 1", allocs)
+	if allocs > 2 {
+		t.Errorf("%v allocations per span with the execution tracer off, want at most 2", allocs)
 	}
 }

@@ -193,6 +193,7 @@ type Chunk struct {
 	hasPriority bool
 	origin      string
 	tags        kvs
+	bytes       int // taken from the memory budget; given back once exported or dropped
 }
 
 // Len returns the number of spans.
@@ -248,13 +249,4 @@ func (c Chunk) NumTags() int {
 func (c Chunk) TagAt(i int) (string, string) {
 	e := (*c.tags)[i]
 	return e.k, e.v
-}
-
-// size estimates the memory the chunk holds, for the queue's byte budget.
-func (c Chunk) size() int {
-	n := 0
-	for _, s := range c.spans {
-		n += int(s.s.size)
-	}
-	return n
 }

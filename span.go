@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"reflect"
 	rtrace "runtime/trace"
 	"slices"
@@ -13,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/ctxtrace/trace/internal/id"
 )
@@ -53,7 +53,7 @@ type Span struct {
 	errored   bool
 	localRoot bool
 	topLevel  bool  // entered its service: see Snapshot.IsTopLevel
-	size      int32 // estimated bytes held, for the queue's budget
+	size      int32 // bytes the frozen span pins, set by Finish for the memory budget
 
 	tracer *Tracer
 	trace  *traceState
@@ -72,16 +72,13 @@ type Span struct {
 	// task is the span's runtime/trace task while the Go execution tracer
 	// runs (see Start); nil otherwise.
 	task *rtrace.Task
-
-	// ctx is the context Start returns: the caller's context with this span
-	// attached. Living inside the span, it saves the allocation that
-	// context.WithValue would cost on every Start.
-	ctx spanCtx
 }
 
-// spanCtx is a context.Context that carries a span: the parent context's
-// deadline, cancellation and values, plus the span under ctxKey. It is set
-// once in Start and never written again.
+// spanCtx is the context.Context Start returns: the parent context's
+// deadline, cancellation and values, plus the span under ctxKey. It is an
+// allocation of its own, apart from the span, so that a finished span
+// waiting for export does not keep the caller's context (and everything its
+// values reach) alive.
 type spanCtx struct {
 	context.Context
 	span *Span
@@ -110,9 +107,6 @@ type rootSpan struct {
 	ts traceState
 }
 
-// spanOverhead is what a span costs in memory before its strings.
-const spanOverhead = int(unsafe.Sizeof(rootSpan{}))
-
 // newSpan builds a span under parent (which may be the zero SpanContext).
 // Its Tag and Tags options are applied here, straight onto the span.
 func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts []SpanOption) *Span {
@@ -137,7 +131,6 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 	} else {
 		s.spanID = id.Span()
 	}
-	s.size = int32(spanOverhead + len(name))
 
 	var parentService string
 	if p := parent.span; p != nil {
@@ -185,7 +178,6 @@ func (t *Tracer) newSpan(name string, parent SpanContext, cfg *spanConfig, opts 
 
 	for _, g := range t.cfg.globalTags {
 		s.tags.add(g.key, g.val)
-		s.size += int32(len(g.key) + len(g.val.text()))
 	}
 	if t.cfg.env != "" {
 		s.setValueLocked("env", StringValue(t.cfg.env))
@@ -376,8 +368,11 @@ func (s *Span) setTagLocked(key string, v Value, raw any) {
 		s.trace.setPriority(p, MechanismManual)
 		return
 	case TagSamplingPriority:
-		if v.isNum() {
-			s.trace.setPriority(Priority(v.num), MechanismManual)
+		// Only an integer that a Priority holds is a priority: anything
+		// else is ignored, not wrapped (256 would become 0, a drop). An
+		// out-of-range conversion gives some int8, never equal to v.num.
+		if p := Priority(v.num); v.isNum() && float64(p) == v.num {
+			s.trace.setPriority(p, MechanismManual)
 		}
 		return
 	}
@@ -391,16 +386,17 @@ func (s *Span) setValueLocked(key string, v Value) {
 		return
 	}
 	lim := &s.tracer.cfg.limits
-	key = s.cleanLocked(key, lim.KeyLength)
+	key, cutKey := clean(key, lim.KeyLength)
+	cutVal := false
 	if !v.isNum() {
-		v.str = s.cleanLocked(v.str, lim.ValueLength)
+		v.str, cutVal = clean(v.str, lim.ValueLength)
 	}
-	grew, ok := s.tags.set(key, v, lim.Tags)
-	if !ok {
-		s.tracer.stats.tagsDropped.Add(1)
-		return
+	switch {
+	case !s.tags.set(key, v, lim.Tags):
+		s.tracer.stats.tagsDropped.Add(1) // dropped, whether cut or not
+	case cutKey || cutVal:
+		s.tracer.stats.tagsTruncated.Add(1)
 	}
-	s.size += int32(grew)
 }
 
 func (s *Span) cleanLocked(str string, max int) string {
@@ -503,13 +499,20 @@ func (s *Span) SetResource(resource string) {
 
 // SetBaggageItem sets a baggage item, which travels with this span's context
 // to its children and, through propagation, to other services.
+//
+// A span holds what propagation can carry: at most 64 items and 8,192 bytes
+// of keys and values, the W3C baggage limits (maxBaggageMembers,
+// maxBaggageBytes). An item that would take the baggage past either limit
+// is not set.
 func (s *Span) SetBaggageItem(key, value string) {
 	if s == nil || key == "" {
 		return
 	}
 	s.mu.Lock()
 	if !s.finished {
-		s.baggage = withKV(s.baggage, key, value, false)
+		// The list is shared with children and contexts, never written:
+		// setKV copies it, and its limits keep the copy small.
+		s.baggage, _ = setKV(s.baggage, key, value, maxBaggageMembers, maxBaggageBytes)
 	}
 	s.mu.Unlock()
 }
@@ -585,14 +588,17 @@ func (s *Span) Root() *Span {
 // SetPropagatedTag sets a trace-level tag that travels with the trace to
 // other services (Datadog's _dd.p.* tags, in x-datadog-tags and in the
 // tracestate's dd= member), such as _dd.p.usr.id. Keys outside _dd.p.* are
-// refused, as Datadog's headers would not carry them.
+// refused, as Datadog's headers would not carry them, and so is a tag that
+// would take the trace's propagated tags past maxPropagatedTags or past
+// DefaultTagsHeaderMax bytes of keys and values, more than x-datadog-tags
+// can hold.
 func (s *Span) SetPropagatedTag(key, value string) {
 	if s == nil || !strings.HasPrefix(key, ddTagPrefix) || key == tagTraceIDHigh || key == tagDecisionMaker {
 		return
 	}
 	ts := s.trace
 	ts.mu.Lock()
-	ts.tags = withKV(ts.tags, key, value, false)
+	ts.tags, _ = setKV(ts.tags, key, value, maxPropagatedTags, DefaultTagsHeaderMax)
 	ts.mu.Unlock()
 }
 
@@ -672,6 +678,7 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	}
 	s.duration = max(d, 0)
 	s.finished = true
+	s.size = int32(min(s.pinnedLocked(), math.MaxInt32))
 	s.mu.Unlock()
 	if s.task != nil {
 		s.task.End()

@@ -246,6 +246,38 @@ func withKV(s kvs, key, v string, del bool) kvs {
 	return &out
 }
 
+// setKV returns s with key set to v, as withKV does, unless that would
+// take the list past maxItems pairs or maxBytes bytes of keys and values:
+// then it returns s and false. A change that does not grow a measure past
+// its limit is always made, so a list inherited over the limits can still
+// be updated. Each call copies s once; the limits bound that copy, so a
+// span given thousands of items costs time linear in their number.
+func setKV(s kvs, key, v string, maxItems, maxBytes int) (kvs, bool) {
+	items, size, old := 0, 0, -1
+	if s != nil {
+		for _, e := range *s {
+			items++
+			size += len(e.k) + len(e.v)
+			if e.k == key {
+				old = len(e.v)
+			}
+		}
+	}
+	after := size + len(v)
+	if old >= 0 {
+		after -= old
+	} else {
+		after += len(key)
+		if items >= maxItems {
+			return s, false
+		}
+	}
+	if after > maxBytes && after > size {
+		return s, false
+	}
+	return withKV(s, key, v, false), true
+}
+
 // ctxKey is the context key under which the active span (*Span) or a remote
 // parent (SpanContext) travels. One key for both, so the innermost wins.
 type ctxKey struct{}

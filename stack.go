@@ -20,16 +20,31 @@ func panicStack(skip, depth int) string { return formatStack(skip+1, depth, true
 // maxRuntimeFrames bounds how many runtime frames panicStack looks past.
 const maxRuntimeFrames = 8
 
+// maxStackDepth bounds every stack depth the tracer is given
+// (WithStackDepth, StackDepth, tracer.StackFrames): a stack is captured
+// into a buffer of that many frames, and no error.stack needs more.
+const maxStackDepth = 256
+
+// maxStackSkip bounds the frames a stack leaves out, so that adding the
+// tracer's own frames to a huge skip cannot overflow.
+const maxStackSkip = 1 << 20
+
+// formatStack is stack and panicStack. A negative skip is a huge one that
+// overflowed on its way here: it leaves out every frame.
 func formatStack(skip, depth int, trimRuntime bool) string {
-	if depth <= 0 {
+	if depth <= 0 || skip < 0 {
 		return ""
 	}
+	depth, skip = min(depth, maxStackDepth), min(skip, maxStackSkip)
 	extra := 0
 	if trimRuntime {
 		extra = maxRuntimeFrames
 	}
 	pcs := make([]uintptr, depth+extra)
 	n := runtime.Callers(skip+2, pcs)
+	if n == 0 {
+		return "" // skip was past the outermost frame
+	}
 	frames := runtime.CallersFrames(pcs[:n])
 	var b strings.Builder
 	top, kept := true, 0

@@ -4,28 +4,52 @@ import "sync/atomic"
 
 // Stats counts what a tracer did with its spans. Once every span has
 // finished and Shutdown has returned,
-// SpansFinished == SpansExported + Dropped.Total().
+// SpansFinished == SpansExported + Dropped.Total(); before that, spans
+// still waiting are in SpansQueued.
+//
+// Spans are counted by the tracer that started them, even in a trace that
+// another tracer's spans began and exports.
 type Stats struct {
 	SpansStarted  uint64 // spans started
 	SpansFinished uint64 // spans finished
-	SpansExported uint64 // spans the exporter accepted
-	SpansQueued   uint64 // spans waiting for export right now
+	// SpansExported counts spans delivered: accepted by the destination
+	// when the exporter says what became of them (an ExportReporter, such
+	// as the Datadog Agent exporter), otherwise accepted by Export.
+	SpansExported uint64
+	SpansQueued   uint64 // spans waiting right now: in open traces, the queue, or the exporter
 	Chunks        uint64 // chunks handed to the exporter
 	PartialChunks uint64 // of which partial flushes of unfinished traces
 	Dropped       Drops  // spans dropped, by reason
 	TagsDropped   uint64 // tags refused: empty key, or over Limits.Tags
 	TagsTruncated uint64 // keys, values and names cut to their limit
+	MemoryInUse   uint64 // bytes of the memory budget taken now, exporter's included
 }
 
 // Drops counts dropped spans by reason.
 type Drops struct {
-	QueueFull    uint64 // the queue was full when the chunk arrived
+	QueueFull    uint64 // the memory budget was full when the span finished
 	ExportFailed uint64 // the exporter returned an error, timed out or panicked
 	Shutdown     uint64 // finished after Shutdown, or not exported by its deadline
+	Exporter     uint64 // accepted by the exporter, then dropped by it (see ExportReporter)
 }
 
 // Total returns the sum of every reason.
-func (d Drops) Total() uint64 { return d.QueueFull + d.ExportFailed + d.Shutdown }
+func (d Drops) Total() uint64 { return d.QueueFull + d.ExportFailed + d.Shutdown + d.Exporter }
+
+// ExportReporter is an Exporter that says what became of the spans it
+// accepted, so that the tracer's Stats count as exported only what reached
+// the destination. The counts are the exporter's totals since it was made;
+// Pending + Delivered + Dropped is the number of spans Export accepted.
+type ExportReporter interface {
+	ExportStats() ExportStats
+}
+
+// ExportStats is what an ExportReporter says.
+type ExportStats struct {
+	Pending   uint64 // accepted, not yet delivered or dropped
+	Delivered uint64 // accepted by the destination
+	Dropped   uint64 // given up on, for any reason
+}
 
 // counter is an atomic counter spread over cache lines, so that goroutines
 // counting at once do not fight over one line. Callers pick a stripe with
@@ -37,6 +61,10 @@ type counter [16]struct {
 
 func (c *counter) add(h uint64) { c[h&15].n.Add(1) }
 
+// addN adds n, which may be the two's complement of a subtraction: the
+// stripes wrap, their sum does not.
+func (c *counter) addN(h, n uint64) { c[h&15].n.Add(n) }
+
 func (c *counter) load() uint64 {
 	var n uint64
 	for i := range c {
@@ -46,11 +74,55 @@ func (c *counter) load() uint64 {
 }
 
 type stats struct {
-	started, finished counter
+	started, finished, queued counter
 
-	exported, queued, chunks, partial   atomic.Uint64
+	exported, chunks, partial           atomic.Uint64
 	dropQueue, dropExport, dropShutdown atomic.Uint64
 	tagsDropped, tagsTruncated          atomic.Uint64
+}
+
+// outcome is what became of a queued span.
+type outcome uint8
+
+const (
+	exported outcome = iota
+	dropQueue
+	dropExport
+	dropShutdown
+)
+
+func (s *stats) of(o outcome) *atomic.Uint64 {
+	switch o {
+	case dropQueue:
+		return &s.dropQueue
+	case dropExport:
+		return &s.dropExport
+	case dropShutdown:
+		return &s.dropShutdown
+	}
+	return &s.exported
+}
+
+// settle counts the outcome of c's spans, each on its own tracer's
+// counters; the common chunk, all of one tracer, costs two atomic adds.
+func settle(c Chunk, o outcome) {
+	if len(c.spans) == 0 {
+		return
+	}
+	first := c.spans[0].s
+	t := first.tracer
+	n := uint64(0)
+	for _, x := range c.spans {
+		if x.s.tracer == t {
+			n++
+			continue
+		}
+		st := &x.s.tracer.stats
+		st.queued.addN(x.s.spanID, ^uint64(0))
+		st.of(o).Add(1)
+	}
+	t.stats.queued.addN(first.spanID, -n)
+	t.stats.of(o).Add(n)
 }
 
 // Stats returns the tracer's counters.
@@ -60,10 +132,16 @@ func (t *Tracer) Stats() Stats {
 	}
 	s := &t.stats
 	// Read the outcomes before the inputs, so that a snapshot taken while
-	// spans flow never shows more exported than finished.
+	// spans flow never shows more exported than finished; the exporter's
+	// first of all.
+	var es ExportStats
+	rep, reports := t.cfg.exporter.(ExportReporter)
+	if reports {
+		es = rep.ExportStats()
+	}
 	out := Stats{
 		SpansExported: s.exported.Load(),
-		SpansQueued:   s.queued.Load(),
+		SpansQueued:   s.queued.load(),
 		Chunks:        s.chunks.Load(),
 		PartialChunks: s.partial.Load(),
 		Dropped: Drops{
@@ -73,6 +151,15 @@ func (t *Tracer) Stats() Stats {
 		},
 		TagsDropped:   s.tagsDropped.Load(),
 		TagsTruncated: s.tagsTruncated.Load(),
+		MemoryInUse:   uint64(max(t.pipe.budget.InUse(), 0)),
+	}
+	if reports {
+		// What the exporter still holds or dropped was counted as exported
+		// when Export took it.
+		lost := min(es.Pending+es.Dropped, out.SpansExported)
+		out.SpansExported -= lost
+		out.SpansQueued += min(es.Pending, lost)
+		out.Dropped.Exporter = lost - min(es.Pending, lost)
 	}
 	out.SpansFinished = s.finished.load()
 	out.SpansStarted = s.started.load()

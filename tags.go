@@ -5,6 +5,7 @@ import (
 	"iter"
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -60,21 +61,39 @@ func (ts *tagSet) find(key string) int {
 	return -1
 }
 
-// set stores key=v and returns the change in the span's size estimate, and
-// false if the set was full and key was new.
-func (ts *tagSet) set(key string, v Value, max int) (grew int, ok bool) {
+// set stores key=v, and reports false if the set was full and key was new.
+func (ts *tagSet) set(key string, v Value, max int) bool {
 	if i := ts.find(key); i >= 0 {
-		t := ts.at(i)
-		grew = len(v.text()) - len(t.val.text())
-		t.val = v
-		return grew, true
+		ts.at(i).val = v
+		return true
 	}
 	if ts.n >= max {
-		return 0, false
+		return false
 	}
 	ts.add(key, v)
-	return len(key) + len(v.text()) + int(unsafe.Sizeof(tag{})), true
+	return true
 }
+
+// pinned returns the bytes the tags hold beyond the span itself: their
+// strings, and the overflow slice and index.
+func (ts *tagSet) pinned() int {
+	n := 0
+	for i := range ts.n {
+		t := ts.at(i)
+		n += len(t.key) + len(t.val.text())
+	}
+	if o := ts.over; o != nil {
+		n += int(unsafe.Sizeof(tagOverflow{})) + cap(o.more)*int(unsafe.Sizeof(tag{}))
+		if o.index != nil {
+			n += len(o.index) * mapEntryBytes
+		}
+	}
+	return n
+}
+
+// mapEntryBytes is what one entry of a small map costs, roughly: key and
+// value, the control byte, and the table's slack.
+const mapEntryBytes = 48
 
 // add appends a tag whose key is known to be absent.
 func (ts *tagSet) add(key string, v Value) {
@@ -125,9 +144,17 @@ const maxExactInt = 1 << 53
 // toValue converts a tag value with dd-trace-go's routing: numbers become
 // numbers, except integers beyond ±2^53; bools become "true"/"false";
 // []byte, fmt.Stringer and error become their text; anything else is
-// formatted with fmt.Sprint. A String or Error method that panics yields a
-// text describing the panic instead of crashing the caller.
-func toValue(v any) Value {
+// formatted with fmt.Sprint (see sprint for the values it cannot format).
+// A String or Error method that panics yields a text describing the panic
+// instead of crashing the caller.
+func toValue(v any) Value { return valueOf(v, 0) }
+
+// maxPointerHops bounds how many pointers toValue follows to their value:
+// a pointer may point to itself (type P *P; p = &p).
+const maxPointerHops = 8
+
+// valueOf is toValue after hops pointers were followed.
+func valueOf(v any, hops int) Value {
 	switch v := v.(type) {
 	case string:
 		return Value{str: v}
@@ -171,8 +198,8 @@ func toValue(v any) Value {
 	}
 	// A pointer to a value is the value, as in dd-trace-go: *int 5 is the
 	// number 5, not an address.
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		return toValue(rv.Elem().Interface())
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() && hops < maxPointerHops {
+		return valueOf(rv.Elem().Interface(), hops+1)
 	}
 	return Value{str: textOf(v)}
 }
@@ -210,7 +237,7 @@ func uintValue(v uint64) Value {
 func textOf(v any) (s string) {
 	defer func() {
 		if r := recover(); r != nil {
-			s = fmt.Sprintf("%%!v(PANIC=%v)", r)
+			s = "%!v(PANIC=" + sprint(r) + ")"
 		}
 	}()
 	switch v := v.(type) {
@@ -219,7 +246,7 @@ func textOf(v any) (s string) {
 	case fmt.Stringer:
 		return v.String()
 	}
-	return fmt.Sprint(v)
+	return sprint(v)
 }
 
 // clean makes s safe to store: valid UTF-8 (invalid bytes become U+FFFD)
@@ -235,7 +262,9 @@ func clean(s string, max int) (out string, truncated bool) {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
-		s, truncated = s[:cut], true
+		// A copy: the cut value must not keep the whole original alive
+		// while the span waits for export.
+		s, truncated = strings.Clone(s[:cut]), true
 	}
 	return s, truncated
 }

@@ -30,6 +30,10 @@ func New(opts ...Option) *Tracer {
 		}
 	}
 	t.pipe = newPipeline(t)
+	if u, ok := t.cfg.exporter.(BudgetUser); ok {
+		u.UseBudget(t.pipe.budget)
+	}
+	go t.pipe.run() // once the tracer is whole: the batcher reads it
 	return t
 }
 
@@ -73,8 +77,9 @@ func (t *Tracer) Service() string {
 // library calling Start joins its caller's trace and tracer; otherwise to
 // Default().
 //
-// The caller must call Finish on the span. Start costs one allocation: the
-// returned context lives inside the span (see BenchmarkStartFinish).
+// The caller must call Finish on the span. Start costs two allocations:
+// the span and the small context that carries it (see
+// BenchmarkStartFinish).
 func Start(ctx context.Context, name string, opts ...SpanOption) (context.Context, *Span) {
 	return Default().start(ctx, name, opts, true)
 }
@@ -125,8 +130,7 @@ func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inhe
 		ctx, s.task = rtrace.NewTask(ctx, name)
 		rtrace.Logf(ctx, "span", "trace_id=%s span_id=%d", s.traceID, s.spanID)
 	}
-	s.ctx = spanCtx{Context: ctx, span: s}
-	return &s.ctx, s
+	return &spanCtx{Context: ctx, span: s}, s
 }
 
 // Do runs fn inside a span named name and returns fn's error. The span is

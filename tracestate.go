@@ -24,6 +24,13 @@ type traceState struct {
 	origin string
 	tags   kvs       // propagated trace tags
 	w3c    *w3cState // fixed when the trace starts here
+	held   int       // budget bytes of the finished spans held
+
+	// The pipeline's list of open traces that hold finished spans, guarded
+	// by the lock of the pipeline shard the trace id picks.
+	prev, next *traceState
+	linked     bool
+	ticks      uint8 // flush intervals spent in the list
 }
 
 // root returns the trace's local root span.
@@ -76,27 +83,89 @@ func (m Mechanism) tag() string {
 var dmStrings = [...]string{"-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9", "-10", "-11", "-12", "-13", "-14", "-15"}
 
 // finish adds a finished span and hands on a chunk when the trace is
-// complete, or when the partial-flush threshold is reached.
+// complete, or when the partial-flush threshold is reached. The trace goes
+// to its local root's tracer, whichever tracer started the span; the span
+// is counted by its own.
+//
+// A finished span is admitted into the root tracer's memory budget here,
+// once, whether it waits for the rest of its trace or goes straight to the
+// queue; a span that does not fit is dropped and counted.
 func (ts *traceState) finish(s *Span) {
-	t := s.tracer
+	p := ts.root().tracer.pipe
+	size := int(s.size)
+	admitted := p.admit(size)
 	ts.mu.Lock()
 	ts.open--
+	if !admitted {
+		c := ts.flushIfDoneLocked()
+		ts.mu.Unlock()
+		s.tracer.stats.queued.add(s.spanID) // settled at once by drop
+		p.drop(Chunk{spans: []Snapshot{{s}}}, 0, dropQueue)
+		if c.spans != nil {
+			p.enqueue(c, ts)
+		}
+		return
+	}
+	s.tracer.stats.queued.add(s.spanID)
 	var c Chunk
 	if ts.open == 0 && len(ts.finished) == 0 && !ts.oneUsed && ts.one[0].s == s {
 		// The common single-span trace: no slice to allocate.
 		ts.oneUsed = true
-		c.spans = ts.one[:1:1]
+		c.spans, c.bytes = ts.one[:1:1], size
 	} else {
 		ts.finished = append(ts.finished, Snapshot{s})
-		if ts.open > 0 && len(ts.finished) < t.cfg.partialFlush {
+		ts.held += size
+		if ts.open > 0 && len(ts.finished) < p.t.cfg.partialFlush {
+			first := len(ts.finished) == 1
 			ts.mu.Unlock()
+			if first {
+				p.hold(ts)
+			}
 			return
 		}
-		c.spans, c.partial = ts.finished, ts.open > 0
-		ts.finished = nil
+		c = ts.takeLocked()
 	}
+	ts.chunkStateLocked(&c)
+	ts.mu.Unlock()
+	p.enqueue(c, ts)
+}
+
+// takeLocked makes a chunk of the finished spans held, partial if the trace
+// is still open.
+func (ts *traceState) takeLocked() Chunk {
+	c := Chunk{spans: ts.finished, partial: ts.open > 0, bytes: ts.held}
+	ts.finished, ts.held = nil, 0
+	return c
+}
+
+// flushIfDoneLocked hands on what the trace holds when its last open span
+// has just finished (without being admitted itself).
+func (ts *traceState) flushIfDoneLocked() Chunk {
+	if ts.open > 0 || len(ts.finished) == 0 {
+		return Chunk{}
+	}
+	c := ts.takeLocked()
+	ts.chunkStateLocked(&c)
+	return c
+}
+
+// chunkStateLocked copies the trace-level state into c.
+func (ts *traceState) chunkStateLocked(c *Chunk) {
 	c.priority, c.hasPriority = ts.priority, ts.hasPriority
 	c.origin, c.tags = ts.origin, ts.tags
-	ts.mu.Unlock()
-	t.pipe.enqueue(c)
+}
+
+// age is called by the batcher on an open trace that holds finished spans,
+// once per flush interval: after limit intervals, or at once with all, it
+// hands them on as a partial chunk, so that a root that runs for long, or
+// never finishes, does not hold its children forever.
+func (ts *traceState) age() Chunk {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if len(ts.finished) == 0 {
+		return Chunk{}
+	}
+	c := ts.takeLocked()
+	ts.chunkStateLocked(&c)
+	return c
 }

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	pb "github.com/DataDog/datadog-agent/pkg/proto/pbgo/trace"
+	"github.com/DataDog/datadog-agent/pkg/proto/pbgo/trace/idx"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -39,6 +41,10 @@ type ourConfig struct {
 	name         string
 	maxPayload   int // agent.WithMaxPayload; 0 keeps the default
 	partialFlush int // trace.WithPartialFlush; 0 keeps the default
+	// v05 sends the v0.5 protocol (a string table and span arrays), which
+	// the Agent decodes with pb.Traces.UnmarshalMsgDictionary; span links
+	// then travel only as the _dd.span_links tag.
+	v05 bool
 }
 
 func TestOurPayloadsDecodeWithAgentDecoder(t *testing.T) {
@@ -48,6 +54,8 @@ func TestOurPayloadsDecodeWithAgentDecoder(t *testing.T) {
 		// payloads, and the one span larger than a payload is dropped.
 		{name: "small_payloads_split", maxPayload: 64 << 10},
 		{name: "partial_flush_3", maxPayload: 64 << 10, partialFlush: 3},
+		{name: "v05_default_limits", v05: true},
+		{name: "v05_small_payloads_split", maxPayload: 64 << 10, v05: true},
 	}
 	rawSeen, ran := map[string]bool{}, 0
 	for _, cfg := range configs {
@@ -60,7 +68,10 @@ func TestOurPayloadsDecodeWithAgentDecoder(t *testing.T) {
 
 func runOurWire(t *testing.T, cfg ourConfig, rawSeen map[string]bool) {
 	fa := newFakeAgent(t, infoNoStats)
-	aopts := []agent.Option{agent.WithURL(fa.srv.URL)}
+	aopts := []agent.Option{agent.WithURL(fa.srv.URL), agent.WithProtocol("v0.4")}
+	if cfg.v05 {
+		aopts[1] = agent.WithProtocol("v0.5")
+	}
 	if cfg.maxPayload > 0 {
 		aopts = append(aopts, agent.WithMaxPayload(cfg.maxPayload))
 	}
@@ -134,14 +145,26 @@ func runOurWire(t *testing.T, cfg ourConfig, rawSeen map[string]bool) {
 	}
 	for ri, r := range reqs {
 		at := fmt.Sprintf("payload %d", ri)
-		trs, tp, err := decodeBoth(r.Body)
-		if err != nil {
-			t.Errorf("%s: %v", at, err)
-			continue
+		if want := map[bool]string{false: "/v0.4/traces", true: "/v0.5/traces"}[cfg.v05]; r.Path != want {
+			t.Errorf("%s: sent to %s, want %s", at, r.Path, want)
 		}
-		rawCheck(t, at, r.Body, rawSeen)
-		for _, d := range idxDisagreements(trs, tp) {
-			t.Errorf("%s: decoders disagree: %s", at, d)
+		var trs pb.Traces
+		if cfg.v05 {
+			if err := trs.UnmarshalMsgDictionary(r.Body); err != nil {
+				t.Errorf("%s: pb.Traces.UnmarshalMsgDictionary: %v", at, err)
+				continue
+			}
+		} else {
+			var tp *idx.InternalTracerPayload
+			var err error
+			if trs, tp, err = decodeBoth(r.Body); err != nil {
+				t.Errorf("%s: %v", at, err)
+				continue
+			}
+			rawCheck(t, at, r.Body, rawSeen)
+			for _, d := range idxDisagreements(trs, tp) {
+				t.Errorf("%s: decoders disagree: %s", at, d)
+			}
 		}
 		checkOurHeaders(t, at, r, len(trs))
 		if cfg.maxPayload > 0 && len(r.Body) >= cfg.maxPayload {
@@ -186,6 +209,9 @@ func runOurWire(t *testing.T, cfg ourConfig, rawSeen map[string]bool) {
 				got := toWireSpan(ws)
 				got.Meta, got.Metrics = without(ws.Meta, addedMeta), without(ws.Metrics, addedMetrics)
 				want := snapshotWire(s)
+				if cfg.v05 {
+					want.Links = nil // no field for them: _dd.span_links carries them
+				}
 				if d := cmp.Diff(want, got, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); d != "" {
 					report("%s: recorded vs wire (-recorded +wire):\n%s", at, d)
 				}

@@ -44,6 +44,9 @@ var vectorDiffs = map[string]string{
 		"we give priority 2 and the trace is kept",
 	"b3s_64bit_d":   "b3 single header sampled d (debug): dd maps it to priority 1, we to 2 (debug is a forced keep)",
 	"dd_ot_baggage": "an empty baggage key (header \"ot-baggage-\"): dd keeps an item with key \"\", we drop it",
+	"dd_origin_raw": "an origin outside printable ASCII (here \"é\"): dd keeps any origin as it is; we drop it and record " +
+		"_dd.propagation_error=decoding_error, since it goes out again on every request of the trace, where a control " +
+		"character makes net/http refuse the request (see originError in prop_limits.go)",
 }
 
 type ddVector struct {

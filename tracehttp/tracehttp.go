@@ -11,7 +11,10 @@
 // Datadog dashboards and monitors keep working: http.method, http.url,
 // http.status_code, http.route, http.useragent, span.kind and component.
 // Query strings are left out of http.url unless WithQueryString says
-// otherwise, because they often carry secrets.
+// otherwise, because they often carry secrets. Unlike dd-trace-go, a
+// method that is not a token of at most 24 bytes shows as "_OTHER", and
+// routes are cut at 200 bytes: a caller cannot make spans large, or make
+// a new resource per request.
 package tracehttp
 
 import (
@@ -113,7 +116,7 @@ func WithSpanOptions(opts ...trace.SpanOption) Option {
 func (c *config) commonOptions(dst []trace.SpanOption, r *http.Request, spanType string, kind trace.SpanOption) []trace.SpanOption {
 	dst = append(dst,
 		trace.Type(spanType),
-		trace.Tag(tagMethod, r.Method),
+		trace.Tag(tagMethod, method(r.Method)),
 		trace.Tag(tagURL, requestURL(r, c.query)),
 		kind,
 		componentTag,
@@ -258,7 +261,7 @@ func statusError(status int) error {
 }
 
 // route turns a ServeMux pattern ("GET example.com/users/{id}") into its
-// path part ("/users/{id}").
+// path part ("/users/{id}"), of at most maxRouteLen bytes.
 func route(pattern string) string {
 	if pattern == "" {
 		return ""
@@ -269,7 +272,7 @@ func route(pattern string) string {
 	if i := strings.IndexByte(pattern, '/'); i > 0 {
 		pattern = pattern[i:] // drop a host
 	}
-	return pattern
+	return truncate(pattern, maxRouteLen)
 }
 
 func resourceFor(cfg *config, r *http.Request, route string) string {
@@ -279,7 +282,7 @@ func resourceFor(cfg *config, r *http.Request, route string) string {
 	if route == "" {
 		route = quantize(r.URL.Path)
 	}
-	return r.Method + " " + route
+	return method(r.Method) + " " + route
 }
 
 // quantize bounds a raw path's cardinality when there is no route: path
@@ -301,11 +304,7 @@ func quantize(path string) string {
 			break
 		}
 	}
-	s := b.String()
-	if len(s) > maxResource {
-		s = s[:maxResource]
-	}
-	return s
+	return truncate(b.String(), maxResource)
 }
 
 func isIdentifier(seg string) bool {

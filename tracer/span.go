@@ -3,6 +3,7 @@ package tracer
 import (
 	"context"
 	"encoding/hex"
+	"math"
 	"time"
 
 	"github.com/ctxtrace/trace"
@@ -152,8 +153,14 @@ func FinishTime(t time.Time) FinishOption { return trace.FinishTime(t) }
 func NoDebugStack() FinishOption { return trace.NoStack() }
 
 // StackFrames keeps at most n frames of an error's stack, skipping the
-// innermost skip.
-func StackFrames(n, skip uint) FinishOption { return trace.StackDepth(int(n), int(skip)) }
+// innermost skip. The tracer keeps at most 256 frames, however large n.
+func StackFrames(n, skip uint) FinishOption {
+	return trace.StackDepth(clampUint(n), clampUint(skip))
+}
+
+// clampUint converts u to an int without wrapping to a negative one: past
+// math.MaxInt32 it is math.MaxInt32, more frames than any stack holds.
+func clampUint(u uint) int { return int(min(u, math.MaxInt32)) }
 
 // SpanLink is dd-trace-go's span link: a relation to a span that is not the
 // parent.

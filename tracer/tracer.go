@@ -160,6 +160,9 @@ func Start(opts ...StartOption) {
 		logger.Warn("trace/tracer: ignoring a malformed setting", slog.String("error", err.Error()))
 	}
 	if !c.enabled {
+		mu.Lock()
+		last = nil // no tracer: Stats is zero
+		mu.Unlock()
 		return
 	}
 	aopts := []agent.Option{agent.WithLogger(logger)}
@@ -217,7 +220,7 @@ func Start(opts ...StartOption) {
 		logStartup(logger, t, &c)
 	}
 	mu.Lock()
-	current = t
+	current, last = t, t
 	mu.Unlock()
 	trace.SetDefault(t)
 }

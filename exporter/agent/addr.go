@@ -82,12 +82,29 @@ func (ep endpoint) client(given *http.Client, concurrency int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = concurrency + 1
 	t.Proxy = nil // the Agent is local; a proxy from the environment is not meant for it
-	if ep.socket != "" {
-		var d net.Dialer
-		socket := ep.socket
-		t.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, "unix", socket)
+	var d net.Dialer
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if ep.socket != "" {
+			network, addr = "unix", ep.socket
 		}
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		bigSendBuffer(c)
+		return c, nil
 	}
 	return &http.Client{Transport: t}
+}
+
+// sendBuffer is the socket send buffer asked for: a payload of the default
+// flush size fits, so the sender writes it whole without waiting for the
+// Agent to read. On a busy machine, each wait is a trip through the
+// scheduler's queue behind every busy goroutine (TestBurst).
+const sendBuffer = DefaultFlushSize + DefaultFlushSize/4
+
+func bigSendBuffer(c net.Conn) {
+	if w, ok := c.(interface{ SetWriteBuffer(int) error }); ok {
+		_ = w.SetWriteBuffer(sendBuffer) // the system may grant less: then writes wait, as they would have
+	}
 }

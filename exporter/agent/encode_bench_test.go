@@ -26,15 +26,15 @@ func BenchmarkEncode(b *testing.B) {
 	root.Finish()
 	tr.Shutdown(context.Background())
 	chunks := mem.Chunks()
-	free := newPayloads(2, DefaultFlushSize+DefaultFlushSize/4)
-	var e *encoder
-	e = newEncoder(DefaultMaxPayload, free, func(p *payload) { free.put(p) }, func(int) {})
+	free := &payloads{}
+	free.budget.Store(trace.NewMemoryBudget(trace.DefaultMemoryBudget))
+	e := newEncoder(DefaultMaxPayload, free, (*payload).release, func(int) {}, func(int) {})
 	b.ReportAllocs()
 	spans := 0
 	for b.Loop() {
 		e.chunk(chunks[0])
 		spans += chunks[0].Len()
-		if e.p.buf.Len() > DefaultFlushSize {
+		if e.p != nil && e.p.size() > DefaultFlushSize {
 			e.take()
 		}
 	}

@@ -81,9 +81,3 @@ func TestUUID(t *testing.T) {
 		t.Errorf("%s %s", a, b)
 	}
 }
-
-func TestHex16(t *testing.T) {
-	if hex16(0xabc) != "0000000000000abc" || hex16(^uint64(0)) != "ffffffffffffffff" {
-		t.Error(hex16(0xabc))
-	}
-}

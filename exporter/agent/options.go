@@ -16,7 +16,6 @@ const (
 	DefaultTimeout       = 10 * time.Second // WithTimeout
 	DefaultRetries       = 7                // WithRetries
 	DefaultConcurrency   = 2                // WithConcurrency
-	DefaultQueueBytes    = 64 << 20         // WithQueueSize
 )
 
 // Option configures an Exporter; see New.
@@ -34,9 +33,8 @@ type config struct {
 	backoff       time.Duration
 	maxBackoff    time.Duration
 	concurrency   int
-	queueBytes    int
+	protocol      string // "v0.4", "v0.5", or "" for the Agent's choice
 	infoTimeout   time.Duration
-	statsComputed bool
 	spanSampler   SpanSampler
 }
 
@@ -63,7 +61,6 @@ func newConfig(opts []Option) config {
 		backoff:       100 * time.Millisecond,
 		maxBackoff:    2 * time.Second,
 		concurrency:   DefaultConcurrency,
-		queueBytes:    DefaultQueueBytes,
 		infoTimeout:   2 * time.Second,
 	}
 	for _, o := range opts {
@@ -178,13 +175,18 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithQueueSize bounds, in bytes, the payloads waiting to be sent or
-// retried; when it is full, new payloads are dropped and counted. Default
-// DefaultQueueBytes.
-func WithQueueSize(bytes int) Option {
+// WithProtocol chooses the Agent protocol: "v0.4" (span maps, what
+// dd-trace-go sends) or "v0.5" (a string table and span arrays: the same
+// spans for about a third of the bytes and memory). Default "": v0.5 once
+// the Agent's /info offers /v0.5/traces, v0.4 until then and otherwise.
+// Another value means the default.
+func WithProtocol(version string) Option {
 	return func(c *config) {
-		if bytes > 0 {
-			c.queueBytes = bytes
+		switch version {
+		case "v0.4", "v0.5":
+			c.protocol = version
+		default:
+			c.protocol = ""
 		}
 	}
 }

@@ -27,6 +27,9 @@ type standIn struct {
 	// load test that shares the machine's cores with the stand-in.
 	countOnly bool
 	counted   int
+	// offer05 makes /info offer /v0.5/traces, as a recent Agent does; the
+	// stand-in decodes both protocols into the same maps.
+	offer05 bool
 }
 
 type request struct {
@@ -65,10 +68,15 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 	case "/info":
 		s.mu.Lock()
 		s.infos++
+		offer05 := s.offer05
 		s.mu.Unlock()
-		io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces","/v0.5/traces"],"client_drop_p0s":true}`)
+		if offer05 {
+			io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces","/v0.5/traces"],"client_drop_p0s":true}`)
+		} else {
+			io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces"],"client_drop_p0s":true}`)
+		}
 		return
-	case "/v0.4/traces":
+	case "/v0.4/traces", "/v0.5/traces":
 	default:
 		http.NotFound(w, r)
 		return
@@ -101,8 +109,8 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		return
 	}
-	var traces [][]map[string]any
-	if err := msgpack.Unmarshal(body, &traces); err != nil {
+	traces, err := decodePayload(r.URL.Path, body)
+	if err != nil {
 		s.t.Errorf("the stand-in agent could not decode a payload: %v", err)
 		w.WriteHeader(http.StatusBadRequest)
 		return
@@ -130,9 +138,18 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// countSpans walks a payload's arrays and skips each span's map.
+// countSpans walks a payload's arrays and skips each span, after the
+// string table of a v0.5 payload.
 func countSpans(body []byte) (int, error) {
 	d := msgpack.NewDecoder(bytes.NewReader(body))
+	if len(body) > 0 && body[0] == 0x92 { // v0.5: [table, traces]
+		if _, err := d.DecodeArrayLen(); err != nil {
+			return 0, err
+		}
+		if err := d.Skip(); err != nil {
+			return 0, err
+		}
+	}
 	traces, err := d.DecodeArrayLen()
 	if err != nil {
 		return 0, err

@@ -1,6 +1,10 @@
 package agent
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/ctxtrace/trace"
+)
 
 // Stats counts what the exporter did with the spans it was given. Once
 // Shutdown has returned,
@@ -16,7 +20,7 @@ type Stats struct {
 
 // Drops counts dropped spans by reason.
 type Drops struct {
-	QueueFull uint64 // the payload queue was over its byte budget
+	QueueFull uint64 // the memory budget had no room for them
 	TooLarge  uint64 // a single span larger than the maximum payload
 	Rejected  uint64 // the Agent answered 4xx (not 429): retrying would not help
 	Failed    uint64 // no success after every retry (connection errors, 429, 5xx, timeouts)
@@ -31,6 +35,23 @@ func (d Drops) Total() uint64 {
 type counters struct {
 	received, sent, payloads, bytes, retries                                           atomic.Uint64
 	droppedQueueFull, droppedTooLarge, droppedRejected, droppedFailed, droppedShutdown atomic.Uint64
+}
+
+// ExportStats says what became of the spans Export accepted, for the
+// tracer's Stats (trace.ExportReporter).
+func (e *Exporter) ExportStats() trace.ExportStats {
+	c := &e.stats
+	// Outcomes first, so that a span settling meanwhile is not counted as
+	// both pending and done.
+	dropped := c.droppedQueueFull.Load() + c.droppedTooLarge.Load() + c.droppedRejected.Load() +
+		c.droppedFailed.Load() + c.droppedShutdown.Load()
+	sent := c.sent.Load()
+	received := c.received.Load()
+	return trace.ExportStats{
+		Pending:   received - min(received, sent+dropped),
+		Delivered: sent,
+		Dropped:   dropped,
+	}
 }
 
 // Stats returns the exporter's counters.

@@ -1,0 +1,199 @@
+package agent
+
+import (
+	"errors"
+	"sync/atomic"
+
+	"github.com/ctxtrace/trace"
+)
+
+// blockSize is the unit a payload's memory comes in. A payload is a list of
+// blocks, each filled before the next is taken: it grows without copying
+// what it holds, and holds at most one block more than its length. Each
+// block is taken from the memory budget first.
+const blockSize = 64 << 10
+
+// errOverBudget is what a write returns when the memory budget has no room
+// for another block; the encoder takes the span back out.
+var errOverBudget = errors.New("agent: memory budget full")
+
+// wbuf is the buffer the msgpack encoder writes into. It does less per
+// call than bytes.Buffer, which keeps a read offset this encoder never
+// needs; the encoder makes dozens of calls per span (BenchmarkEncode).
+type wbuf struct {
+	blocks [][]byte // every one but the last is full
+	n      int      // bytes written
+	budget *trace.MemoryBudget
+	held   int  // bytes taken from budget
+	over   bool // a write found no room since the last check
+}
+
+func (w *wbuf) Write(p []byte) (int, error) {
+	for done := 0; done < len(p); {
+		b := w.tail()
+		if b == nil {
+			return done, errOverBudget
+		}
+		k := copy(b[len(b):cap(b)], p[done:])
+		w.blocks[len(w.blocks)-1] = b[:len(b)+k]
+		w.n += k
+		done += k
+	}
+	return len(p), nil
+}
+
+func (w *wbuf) WriteString(s string) (int, error) {
+	for done := 0; done < len(s); {
+		b := w.tail()
+		if b == nil {
+			return done, errOverBudget
+		}
+		k := copy(b[len(b):cap(b)], s[done:])
+		w.blocks[len(w.blocks)-1] = b[:len(b)+k]
+		w.n += k
+		done += k
+	}
+	return len(s), nil
+}
+
+func (w *wbuf) WriteByte(c byte) error {
+	b := w.tail()
+	if b == nil {
+		return errOverBudget
+	}
+	w.blocks[len(w.blocks)-1] = append(b, c)
+	w.n++
+	return nil
+}
+
+// tail returns the last block if it has room, or a new one taken from the
+// budget, or nil when the budget has none.
+func (w *wbuf) tail() []byte {
+	if k := len(w.blocks); k > 0 && len(w.blocks[k-1]) < cap(w.blocks[k-1]) {
+		return w.blocks[k-1]
+	}
+	if w.over {
+		return nil
+	}
+	if w.budget != nil && !w.budget.TryAcquire(blockSize) {
+		w.over = true
+		return nil
+	}
+	w.held += blockSize
+	b := make([]byte, 0, blockSize)
+	w.blocks = append(w.blocks, b)
+	return b
+}
+
+func (w *wbuf) Len() int { return w.n }
+
+// Truncate keeps the first n bytes, giving back the blocks past them.
+func (w *wbuf) Truncate(n int) {
+	if n >= w.n {
+		return
+	}
+	keep := max((n+blockSize-1)/blockSize, 1)
+	if n == 0 {
+		keep = min(1, len(w.blocks))
+	}
+	for i := keep; i < len(w.blocks); i++ {
+		w.giveBack(cap(w.blocks[i]))
+		w.blocks[i] = nil
+	}
+	w.blocks = w.blocks[:keep]
+	if keep > 0 {
+		w.blocks[keep-1] = w.blocks[keep-1][:n-(keep-1)*blockSize]
+	}
+	w.n = n
+}
+
+// putUint32 writes v big-endian at offset at, which may straddle blocks.
+func (w *wbuf) putUint32(at int, v uint32) {
+	for i := range 4 {
+		off := at + i
+		w.blocks[off/blockSize][off%blockSize] = byte(v >> (24 - 8*i))
+	}
+}
+
+// bytes returns the blocks holding what was written.
+func (w *wbuf) bytes() [][]byte { return w.blocks }
+
+func (w *wbuf) giveBack(n int) {
+	if w.budget != nil {
+		w.budget.Release(n)
+	}
+	w.held -= n
+}
+
+// release gives the buffer's memory back to the budget and forgets it.
+func (w *wbuf) release() {
+	w.giveBack(w.held)
+	w.blocks, w.n = nil, 0
+}
+
+// payload is a request body being built or waiting to be sent: the
+// traces, and for v0.5 the string table that goes before them.
+type payload struct {
+	buf     wbuf
+	dict    wbuf // v0.5 only
+	v05     bool
+	traces  int
+	spans   int
+	strings int // entries of dict
+}
+
+// size is the body's length so far.
+func (p *payload) size() int { return p.buf.Len() + p.dict.Len() }
+
+// over reports whether a write found no room in the budget.
+func (p *payload) over() bool { return p.buf.over || p.dict.over }
+
+// release gives back the memory of both buffers.
+func (p *payload) release() {
+	p.buf.release()
+	p.dict.release()
+}
+
+// seal writes the counts into the headers and returns the body: the table
+// (v0.5), then the traces.
+func (p *payload) seal() [][]byte {
+	p.buf.putUint32(1, uint32(p.traces))
+	if !p.v05 {
+		return p.buf.bytes()
+	}
+	p.dict.putUint32(2, uint32(p.strings))
+	return append(append([][]byte(nil), p.dict.bytes()...), p.buf.bytes()...)
+}
+
+// payloads hands out payloads whose memory comes from one budget: the
+// tracer's, once it gives its own (trace.BudgetUser).
+type payloads struct {
+	budget atomic.Pointer[trace.MemoryBudget]
+}
+
+// get returns an empty payload with its array header written, or nil when
+// the budget has no room for even that.
+func (f *payloads) get() *payload {
+	p := &payload{buf: wbuf{budget: f.budget.Load()}}
+	if _, err := p.buf.Write([]byte{array32, 0, 0, 0, 0}); err != nil {
+		return nil
+	}
+	return p
+}
+
+// shrink copies a payload that fills little of its block into memory of
+// its size: a payload waiting for an Agent that does not answer then holds
+// only its own bytes.
+func (f *payloads) shrink(p *payload) {
+	for _, w := range []*wbuf{&p.buf, &p.dict} {
+		if len(w.blocks) != 1 || w.n >= blockSize/2 {
+			continue
+		}
+		if w.budget != nil && !w.budget.TryAcquire(w.n) {
+			continue // no room for the copy: keep the block
+		}
+		small := append(make([]byte, 0, w.n), w.blocks[0]...)
+		w.giveBack(w.held)
+		w.blocks[0], w.held = small, w.n
+	}
+}

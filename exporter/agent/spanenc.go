@@ -1,0 +1,196 @@
+package agent
+
+import (
+	"strings"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/id"
+)
+
+// span encodes one span map. first marks the first span of a trace in the
+// payload, which carries the trace-level tags, as dd-trace-go does. It
+// reads tags by index and keeps its counts in the encoder: closures and
+// iterators here would cost allocations on every span.
+func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
+	n := s.NumTags()
+	links := s.NumLinks()
+	e.head(s, links)
+	k, buf := e.k, &e.p.buf
+	v05 := e.p.v05
+
+	// meta: the span's text tags, then what the wire adds.
+	if !v05 {
+		buf.Write(k.meta)
+	}
+	at := buf.Len()
+	buf.Write([]byte{map32, 0, 0, 0, 0})
+	e.count = 0
+	reserved := 0
+	for i := range n {
+		key, v := s.TagAt(i)
+		reserved |= reservedBit(key)
+		if v.Kind() == trace.KindString {
+			e.meta(key, v.String())
+		}
+	}
+	if reserved&hasLanguage == 0 {
+		e.raw(k.language)
+	}
+	if reserved&hasRuntimeID == 0 {
+		e.raw(k.runtimeID)
+	}
+	if s.IsLocalRoot() && reserved&hasOrigin == 0 {
+		if o := c.Origin(); o != "" {
+			e.meta("_dd.origin", o)
+		}
+	}
+	if base := s.BaseService(); reserved&hasBaseService == 0 && s.Service() != "" && !strings.EqualFold(s.Service(), base) {
+		e.meta("_dd.base_service", base)
+	}
+	if links > 0 && reserved&hasSpanLinks == 0 {
+		e.meta("_dd.span_links", linksJSON(s))
+	}
+	if first {
+		hi := s.TraceID().Upper()
+		for i := range c.NumTags() {
+			key, v := c.TagAt(i)
+			if key == "_dd.p.tid" && hi != 0 {
+				continue // written below, from the trace id itself
+			}
+			if reserved&hasTraceTag != 0 {
+				if _, dup := s.Tag(key); dup {
+					continue
+				}
+			}
+			e.meta(key, v)
+		}
+		if hi != 0 && reserved&hasTID == 0 {
+			e.tid(hi)
+		}
+	}
+	e.patch(at)
+
+	// metrics: the span's numeric tags, then what the wire adds.
+	if !v05 {
+		buf.Write(k.metrics)
+	}
+	at = buf.Len()
+	buf.Write([]byte{map32, 0, 0, 0, 0})
+	e.count = 0
+	for i := range n {
+		if key, v := s.TagAt(i); v.Kind() == trace.KindNumber {
+			e.metric(key, v.Float64())
+		}
+	}
+	if p, ok := c.Priority(); ok && reserved&hasPriority == 0 {
+		e.metric("_sampling_priority_v1", float64(p))
+	}
+	if reserved&hasProcessID == 0 {
+		e.raw(k.processID)
+	}
+	if s.IsLocalRoot() && reserved&hasProfiling == 0 {
+		// No profiler runs beside this tracer; dd-trace-go says so on roots.
+		e.raw(k.profiling)
+	}
+	if e.spanSampler != nil {
+		if p, ok := c.Priority(); ok && !p.Keep() {
+			if rate, mps, keep := e.spanSampler.SampleSpan(s); keep {
+				e.metric("_dd.span_sampling.mechanism", 8)
+				e.metric("_dd.span_sampling.rule_rate", rate)
+				if mps > 0 {
+					e.metric("_dd.span_sampling.max_per_second", mps)
+				}
+			}
+		}
+	}
+	if s.IsTopLevel() {
+		if reserved&hasTopLevel == 0 {
+			e.raw(k.topLevel)
+		}
+		if reserved&hasSchema == 0 {
+			e.raw(k.schema)
+		}
+	}
+	e.patch(at)
+	e.tail(s, links)
+}
+
+// head writes what comes before meta: a map header and the first fields in
+// v0.4, the fixed array of twelve in v0.5.
+func (e *encoder) head(s trace.Snapshot, links int) {
+	enc, buf, k := e.enc, &e.p.buf, e.k
+	if e.p.v05 {
+		buf.WriteByte(0x90 | 12)
+		e.str(s.Service())
+		e.str(s.Name())
+		e.str(s.Resource())
+		_ = enc.EncodeUint(s.TraceID().Lower())
+		_ = enc.EncodeUint(s.SpanID())
+		_ = enc.EncodeUint(s.ParentID())
+		_ = enc.EncodeInt(s.Start().UnixNano())
+		_ = enc.EncodeInt(int64(s.Duration()))
+	} else {
+		fields := 11
+		if s.Type() != "" {
+			fields++
+		}
+		if links > 0 {
+			fields++
+		}
+		_ = enc.EncodeMapLen(fields)
+		buf.Write(k.service)
+		e.str(s.Service())
+		buf.Write(k.name)
+		e.str(s.Name())
+		buf.Write(k.resource)
+		e.str(s.Resource())
+		if s.Type() != "" {
+			buf.Write(k.typ)
+			e.str(s.Type())
+		}
+		buf.Write(k.traceID)
+		_ = enc.EncodeUint(s.TraceID().Lower())
+		buf.Write(k.spanID)
+		_ = enc.EncodeUint(s.SpanID())
+		buf.Write(k.parentID)
+		_ = enc.EncodeUint(s.ParentID())
+		buf.Write(k.start)
+		_ = enc.EncodeInt(s.Start().UnixNano())
+		buf.Write(k.duration)
+		_ = enc.EncodeInt(int64(s.Duration()))
+	}
+	if s.IsError() {
+		buf.Write(k.errorOne)
+	} else {
+		buf.Write(k.errorZero)
+	}
+}
+
+// tail writes what comes after metrics: the span links in v0.4 (v0.5 has
+// no field for them: the _dd.span_links tag carries them), the type in
+// v0.5.
+func (e *encoder) tail(s trace.Snapshot, links int) {
+	switch {
+	case e.p.v05:
+		e.str(s.Type())
+	case links > 0:
+		e.p.buf.Write(e.k.spanLinks)
+		e.links(s)
+	}
+}
+
+// tid writes the _dd.p.tid pair: sixteen hex digits from a stack buffer,
+// as a msgpack fixstr (0xa0|16) in v0.4: a string made for the encoder
+// would be an allocation per trace.
+func (e *encoder) tid(hi uint64) {
+	var hx [17]byte
+	hx[0] = 0xa0 | 16
+	id.AppendHex16(hx[1:1], hi)
+	e.p.buf.Write(e.k.tidKey)
+	if e.p.v05 {
+		_ = e.enc.EncodeUint(uint64(e.dict.indexBytes(hx[1:])))
+	} else {
+		e.p.buf.Write(hx[:])
+	}
+	e.count++
+}
