@@ -62,16 +62,32 @@
 // Finishing a span produces a Snapshot, an immutable record read through
 // accessors. Snapshots of one trace are grouped into a Chunk, handed on when
 // every local span of the trace has finished (or earlier, in partial chunks,
-// when a long trace has accumulated WithPartialFlush spans). Chunks wait in
-// a queue bounded in bytes (WithQueueSize) until a background goroutine
-// hands a batch to the Exporter, every WithFlushInterval or sooner when the
-// batch grows past WithBatchSize.
+// when a long trace has accumulated WithPartialFlush spans, or when its
+// finished spans have waited five flush intervals for a root that does not
+// finish). Chunks wait in a queue until a background goroutine hands a
+// batch to the Exporter, every WithFlushInterval or sooner when the batch
+// grows past WithBatchSize.
 //
-// Nothing on the application's path waits for an exporter: when the queue
-// is full, chunks are dropped and counted. Tracer.Stats says how many spans
-// were started, finished, exported, and dropped for which reason; the
-// tracer's logger says so too, at most once per interval. Tracer.Shutdown
-// exports what is queued within its context's deadline.
+// # Memory and drops
+//
+// Everything a tracer holds for export counts against one MemoryBudget
+// (WithMemoryBudget, 32 MiB by default): finished spans by the bytes they
+// keep alive (their strings, tags, baggage, links and errors; a value cut to
+// its limit is copied, so it stops keeping its original), spans of traces
+// still running, and what the exporter holds between calls, such as the
+// Datadog Agent exporter's payloads waiting to be sent or retried. A span
+// that finishes when the budget is full is dropped and counted: the newest
+// are refused, whatever the destination does.
+//
+// Nothing on the application's path waits for an exporter, yields or
+// sleeps. With an exporter that never blocks (NonBlockingExporter), a
+// goroutine that finishes a span may export a batch of its part of the
+// queue itself, instead of waiting for the batcher to get the CPU: the
+// queue keeps up with any number of busy goroutines. Tracer.Stats says how
+// many spans were started, finished, exported (accepted by the destination,
+// when the exporter says: ExportReporter), and dropped for which reason;
+// the tracer's logger says so too, at most once per interval.
+// Tracer.Shutdown exports what is queued within its context's deadline.
 //
 // The exporters live in their own packages: exporter/agent sends to a
 // Datadog Agent, exporter/stdout prints traces for a person to read, and

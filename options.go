@@ -185,8 +185,8 @@ func WithPartialFlush(spans int) Option {
 	}
 }
 
-// WithStackDepth sets how many frames an error's stack keeps (error.stack);
-// 0 records no stacks. Default DefaultStackDepth.
+// WithStackDepth sets how many frames an error's stack keeps (error.stack),
+// at most 256; 0 records no stacks. Default DefaultStackDepth.
 func WithStackDepth(frames int) Option {
 	return func(c *config) { c.stackDepth = max(frames, 0) }
 }

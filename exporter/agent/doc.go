@@ -1,5 +1,8 @@
 // Package agent sends traces to a Datadog Agent, as dd-trace-go does: msgpack
-// payloads in the Agent's v0.4 format, over HTTP or a Unix domain socket.
+// payloads over HTTP or a Unix domain socket, in the Agent's v0.4 format, or
+// in v0.5 (a string table, then the spans as arrays of indexes: the same
+// spans in about a third of the bytes) once the Agent's /info offers it
+// (WithProtocol).
 //
 //	tr := trace.New(
 //		trace.WithService("checkout"),
@@ -22,14 +25,18 @@
 // handed to a small pool of senders (WithConcurrency) every flush interval,
 // or as soon as it passes the flush size (4 MiB), and never reaches the
 // Agent's body limit (WithMaxPayload): a trace too large for one payload is
-// sent as several chunks. Payloads wait in a queue bounded in bytes
-// (WithQueueSize); a full queue drops and counts.
+// sent as several chunks. Payloads are built in 64 KiB blocks taken from
+// the tracer's memory budget (trace.MemoryBudget), and hold them until the
+// Agent takes them or they are dropped: when the budget has no room, spans
+// are dropped and counted. Several goroutines may encode at once, each
+// into a payload of its own (trace.NonBlockingExporter).
 //
 // Connection errors, 429 and 5xx answers are retried with exponential
-// backoff (WithRetries); 400, 413 and other 4xx are not. Each request has a
+// backoff (WithRetries), or after the Agent's Retry-After (at most
+// MaxRetryAfter); 400, 413 and other 4xx are not. Each request has a
 // timeout (WithTimeout). Nothing of this reaches the application: its
 // spans finish in microseconds whether the Agent is healthy, slow, down or
-// answering garbage, memory stays within the queue's budget, and the
+// answering garbage, memory stays within the budget, and the
 // logger reports each kind of trouble at most once per interval. Stats
 // counts every span received, sent and dropped, by reason.
 //

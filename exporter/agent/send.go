@@ -131,7 +131,8 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 }
 
 // parseRetryAfter reads a Retry-After header: a number of seconds or an
-// HTTP date. It returns 0 for none or a malformed one.
+// HTTP date, at most MaxRetryAfter. It returns 0 for none or a malformed
+// one.
 func parseRetryAfter(h string, now time.Time) time.Duration {
 	if h == "" {
 		return 0
@@ -143,7 +144,7 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 		return time.Duration(min(n, int64(MaxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0)
+		return min(max(t.Sub(now), 0), MaxRetryAfter)
 	}
 	return 0
 }
