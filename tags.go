@@ -7,133 +7,182 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
-// inlineTags is how many tags a span stores without allocating, as
-// slog.Record keeps five attributes inline. More would push the span into a
-// larger allocation size class for every span.
-const inlineTags = 5
+// Tag keys with a meaning of their own, as in dd-trace-go's ext package.
+const (
+	// TagServiceName set with SetTag changes the span's service.
+	TagServiceName = "service.name"
+	// TagResourceName set with SetTag changes the span's resource.
+	TagResourceName = "resource.name"
+	// TagSpanType set with SetTag changes the span's type.
+	TagSpanType = "span.type"
+	// TagSpanName set with SetTag changes the span's name.
+	TagSpanName = "span.name"
+	// TagError set with SetTag marks or clears the error: an error value
+	// records it as SetError does, true or any other non-nil value marks the
+	// span as an error, false and nil clear the mark.
+	TagError = "error"
+	// TagErrorMessage, TagErrorType and TagErrorStack describe an error.
+	TagErrorMessage = "error.message"
+	TagErrorType    = "error.type"
+	TagErrorStack   = "error.stack"
+	// TagManualKeep set with SetTag to true keeps the trace (PriorityUserKeep).
+	TagManualKeep = "manual.keep"
+	// TagManualDrop set with SetTag to true drops the trace (PriorityUserReject).
+	TagManualDrop = "manual.drop"
+	// TagSamplingPriority set with SetTag to a number sets the trace's priority.
+	TagSamplingPriority = "sampling.priority"
+)
 
-// indexAt is the tag count from which a map indexes keys, so that a span
-// given thousands of tags does not pay a linear search for each.
-const indexAt = 16
-
-type tag struct {
-	key string
-	val Value
-}
-
-// tagSet is a span's tags: the first few inline, the rest in a slice. Keys
-// are unique; setting a key again replaces its value, whatever its kind.
-type tagSet struct {
-	n      int
-	inline [inlineTags]tag
-	over   *tagOverflow // nil until the inline slots are full
-}
-
-// tagOverflow holds what does not fit inline, apart so that the common span
-// does not carry its size.
-type tagOverflow struct {
-	more  []tag
-	index map[string]int // from indexAt tags on
-}
-
-func (ts *tagSet) at(i int) *tag {
-	if i < inlineTags {
-		return &ts.inline[i]
+// SetTag sets the tag key to value, replacing any value it had.
+//
+// Values are stored as dd-trace-go stores them: strings as text; bools as
+// "true" or "false"; numbers as numbers, except integers beyond ±2^53,
+// which lose precision as float64 and are kept as decimal text; []byte,
+// fmt.Stringer and error values as their text; a slice or an array as one
+// tag per element, named key.0, key.1 and so on; anything else as fmt.Sprint
+// formats it. Some keys have a meaning of their own (see TagServiceName and
+// the constants after it). Keys longer than the tracer's limit are cut,
+// values too; once a span holds the maximum number of tags, new keys are
+// dropped and counted in Stats.
+func (s *Span) SetTag(key string, value any) {
+	if s == nil {
+		return
 	}
-	return &ts.over.more[i-inlineTags]
-}
-
-func (ts *tagSet) find(key string) int {
-	if ts.over != nil && ts.over.index != nil {
-		if i, ok := ts.over.index[key]; ok {
-			return i
-		}
-		return -1
-	}
-	for i := 0; i < ts.n; i++ {
-		if ts.at(i).key == key {
-			return i
-		}
-	}
-	return -1
-}
-
-// set stores key=v, and reports false if the set was full and key was new.
-func (ts *tagSet) set(key string, v Value, max int) bool {
-	if i := ts.find(key); i >= 0 {
-		ts.at(i).val = v
-		return true
-	}
-	if ts.n >= max {
-		return false
-	}
-	ts.add(key, v)
-	return true
-}
-
-// pinned returns the bytes the tags hold beyond the span itself: their
-// strings, and the overflow slice and index.
-func (ts *tagSet) pinned() int {
-	n := 0
-	for i := range ts.n {
-		t := ts.at(i)
-		n += len(t.key) + len(t.val.text())
-	}
-	if o := ts.over; o != nil {
-		n += int(unsafe.Sizeof(tagOverflow{})) + cap(o.more)*int(unsafe.Sizeof(tag{}))
-		if o.index != nil {
-			n += len(o.index) * mapEntryBytes
+	// Everything that runs the caller's code (String and Error methods)
+	// runs before the lock: that code may call back into the span.
+	if key == TagError {
+		if err, ok := value.(error); ok {
+			info := describeError(err, s.tracer.cfg.stackDepth, 1)
+			s.mu.Lock()
+			if !s.finished {
+				s.setErrorLocked(info)
+			}
+			s.mu.Unlock()
+			return
 		}
 	}
-	return n
+	if rv, ok := sliceOf(value); ok {
+		s.setSlice(key, rv, true)
+		return
+	}
+	v := toValue(value)
+	s.mu.Lock()
+	if !s.finished {
+		s.setTagLocked(key, v, value)
+	}
+	s.mu.Unlock()
 }
 
-// mapEntryBytes is what one entry of a small map costs, roughly: key and
-// value, the control byte, and the table's slack.
-const mapEntryBytes = 48
-
-// add appends a tag whose key is known to be absent.
-func (ts *tagSet) add(key string, v Value) {
-	if ts.n < inlineTags {
-		ts.inline[ts.n] = tag{key, v}
-	} else {
-		if ts.over == nil {
-			ts.over = &tagOverflow{more: make([]tag, 0, inlineTags)}
+// setSlice sets one tag per element, key.0, key.1..., as dd-trace-go does
+// with slices, up to the tracer's tag limit. locked says whether each store
+// must take the span's lock (false while newSpan builds the span).
+func (s *Span) setSlice(key string, rv reflect.Value, locked bool) {
+	n := min(rv.Len(), s.tracer.cfg.limits.Tags)
+	for i := range n {
+		k := key + "." + strconv.Itoa(i)
+		elem := rv.Index(i).Interface()
+		v := toValue(elem) // a nested slice is text, as in dd-trace-go
+		if !locked {
+			s.setTagLocked(k, v, elem)
+			continue
 		}
-		ts.over.more = append(ts.over.more, tag{key, v})
+		s.mu.Lock()
+		if !s.finished {
+			s.setTagLocked(k, v, elem)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// SetTags sets each tag in tags, as SetTag does.
+func (s *Span) SetTags(tags iter.Seq2[string, any]) {
+	if s == nil || tags == nil {
+		return
+	}
+	for k, v := range tags {
+		s.SetTag(k, v)
+	}
+}
+
+// setTagLocked handles the special keys, then stores the tag. raw is the
+// value as given, for the keys whose meaning depends on its type.
+func (s *Span) setTagLocked(key string, v Value, raw any) {
+	switch key {
+	case TagServiceName:
+		s.service = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagResourceName:
+		s.resource = s.cleanLocked(v.String(), maxResourceLen)
+		return
+	case TagSpanType:
+		s.spanType = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagSpanName:
+		s.name = s.cleanLocked(v.String(), maxNameLen)
+		return
+	case TagError:
+		switch e := raw.(type) {
+		case nil:
+			s.errored = false
+		case bool:
+			s.errored = e
+		case error: // from a Tag option: newSpan holds no lock yet
+			s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 3))
+		default:
+			// Marked, with no message: dd-trace-go does the same.
+			s.errored = true
+		}
+		return
+	case TagManualKeep, TagManualDrop:
+		if b, ok := raw.(bool); ok && !b {
+			return
+		}
+		p := PriorityUserKeep
+		if key == TagManualDrop {
+			p = PriorityUserReject
+		}
+		s.trace.setPriority(p, MechanismManual)
+		return
+	case TagSamplingPriority:
+		// Only an integer that a Priority holds is a priority: anything
+		// else is ignored, not wrapped (256 would become 0, a drop). An
+		// out-of-range conversion gives some int8, never equal to v.num.
+		if p := Priority(v.num); v.isNum() && float64(p) == v.num {
+			s.trace.setPriority(p, MechanismManual)
+		}
+		return
+	}
+	s.setValueLocked(key, v)
+}
+
+// setValueLocked stores a tag, enforcing the tracer's limits.
+func (s *Span) setValueLocked(key string, v Value) {
+	if key == "" {
+		s.tracer.stats.tagsDropped.Add(1)
+		return
+	}
+	lim := &s.tracer.cfg.limits
+	key, cutKey := clean(key, lim.KeyLength)
+	cutVal := false
+	if !v.isNum() {
+		v.str, cutVal = clean(v.str, lim.ValueLength)
 	}
 	switch {
-	case ts.over == nil:
-	case ts.over.index != nil:
-		ts.over.index[key] = ts.n
-	case ts.n+1 == indexAt:
-		ts.over.index = make(map[string]int, 2*indexAt)
-		for i := 0; i <= ts.n; i++ {
-			ts.over.index[ts.at(i).key] = i
-		}
+	case !s.tags.set(key, v, lim.Tags):
+		s.tracer.stats.tagsDropped.Add(1) // dropped, whether cut or not
+	case cutKey || cutVal:
+		s.tracer.stats.tagsTruncated.Add(1)
 	}
-	ts.n++
 }
 
-func (ts *tagSet) get(key string) (Value, bool) {
-	if i := ts.find(key); i >= 0 {
-		return ts.at(i).val, true
+func (s *Span) cleanLocked(str string, max int) string {
+	out, cut := clean(str, max)
+	if cut {
+		s.tracer.stats.tagsTruncated.Add(1)
 	}
-	return Value{}, false
-}
-
-func (ts *tagSet) all() iter.Seq2[string, Value] {
-	return func(yield func(string, Value) bool) {
-		for i := 0; i < ts.n; i++ {
-			t := ts.at(i)
-			if !yield(t.key, t.val) {
-				return
-			}
-		}
-	}
+	return out
 }
 
 // maxExactInt is 2^53: integers from it on (in absolute value) may lose

@@ -2,7 +2,7 @@ package trace
 
 import (
 	"context"
-	rtrace "runtime/trace"
+	"errors"
 	"sync"
 	"sync/atomic"
 )
@@ -90,48 +90,8 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...SpanOption) (co
 	return t.start(ctx, name, opts, false)
 }
 
-func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inherit bool) (context.Context, *Span) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var cfg spanConfig
-	cfg.apply(opts)
-	parent := cfg.parent
-	if !cfg.hasParent || inherit {
-		var fromCtx SpanContext
-		var found any
-		if c, ok := ctx.(*spanCtx); ok {
-			found = c.span // the common case, without an interface call
-		} else {
-			found = ctx.Value(ctxKey{})
-		}
-		switch v := found.(type) {
-		case *Span:
-			fromCtx = SpanContext{span: v}
-			if inherit {
-				t = v.tracer
-			}
-		case SpanContext:
-			fromCtx = v
-		}
-		if !cfg.hasParent {
-			parent = fromCtx
-		}
-	}
-	if t == nil || t.noop {
-		return ctx, nil
-	}
-	s := t.newSpan(name, parent, &cfg, opts)
-	if rtrace.IsEnabled() {
-		// The Go execution tracer is on: make the span a task, so that
-		// `go tool trace` shows it, nested under its parent span's task,
-		// with its ids logged for finding it in Datadog. Off, this costs
-		// one atomic load.
-		ctx, s.task = rtrace.NewTask(ctx, name)
-		rtrace.Logf(ctx, "span", "trace_id=%s span_id=%d", s.traceID, s.spanID)
-	}
-	return &spanCtx{Context: ctx, span: s}, s
-}
+// errNilFunc is returned by Do when it is given no function.
+var errNilFunc = errors.New("trace: Do called with a nil function")
 
 // Do runs fn inside a span named name and returns fn's error. The span is
 // the parent of everything fn starts with the context it is given. An error

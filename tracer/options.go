@@ -1,0 +1,149 @@
+package tracer
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// WithService sets the service name (DD_SERVICE).
+func WithService(name string) StartOption { return func(c *config) { c.service = name } }
+
+// WithServiceName sets the service name.
+//
+// Deprecated: use WithService, as in dd-trace-go.
+func WithServiceName(name string) StartOption { return WithService(name) }
+
+// WithEnv sets the environment (DD_ENV).
+func WithEnv(env string) StartOption { return func(c *config) { c.env = env } }
+
+// WithServiceVersion sets the application's version (DD_VERSION).
+func WithServiceVersion(version string) StartOption { return func(c *config) { c.version = version } }
+
+// WithGlobalTag adds a tag to every span.
+func WithGlobalTag(k string, v any) StartOption {
+	return func(c *config) {
+		if c.tags == nil {
+			c.tags = map[string]any{}
+		}
+		c.tags[k] = v
+	}
+}
+
+// WithAgentAddr sets the Agent's host:port.
+func WithAgentAddr(addr string) StartOption { return func(c *config) { c.agentURL = "http://" + addr } }
+
+// WithAgentURL sets the Agent's URL: http://, https:// or unix://.
+func WithAgentURL(url string) StartOption { return func(c *config) { c.agentURL = url } }
+
+// WithUDS sets the path of the Agent's Unix domain socket.
+func WithUDS(path string) StartOption { return func(c *config) { c.agentURL = "unix://" + path } }
+
+// WithHTTPClient sets the client that talks to the Agent.
+func WithHTTPClient(client *http.Client) StartOption {
+	return func(c *config) { c.httpClient = client }
+}
+
+// WithPropagator sets the propagator used by Inject and Extract: one from
+// NewPropagator, or your own.
+func WithPropagator(p Propagator) StartOption {
+	return func(c *config) {
+		if p != nil {
+			c.propagator = asTracePropagator(p)
+		}
+	}
+}
+
+// WithLogger sends the tracer's messages to l.
+func WithLogger(l Logger) StartOption {
+	return func(c *config) {
+		if l != nil {
+			level := slog.LevelInfo
+			if c.debug {
+				level = slog.LevelDebug
+			}
+			c.logger = slog.New(logHandler{l, level})
+		}
+	}
+}
+
+// WithDebugMode logs debug messages too (DD_TRACE_DEBUG).
+func WithDebugMode(on bool) StartOption {
+	return func(c *config) {
+		c.debug = on
+		if h, ok := handlerOf(c.logger); ok && on {
+			h.level = slog.LevelDebug
+			c.logger = slog.New(h)
+		}
+	}
+}
+
+func handlerOf(l *slog.Logger) (logHandler, bool) {
+	if l == nil {
+		return logHandler{}, false
+	}
+	h, ok := l.Handler().(logHandler)
+	return h, ok
+}
+
+// WithLogStartup logs the tracer's configuration at Start, one JSON line
+// (DD_TRACE_STARTUP_LOGS; on by default).
+func WithLogStartup(on bool) StartOption { return func(c *config) { c.logStartup = on } }
+
+// WithPartialFlushing sends the finished spans of an unfinished trace once
+// there are numSpans of them.
+func WithPartialFlushing(numSpans int) StartOption {
+	return func(c *config) { c.partialFlush = numSpans }
+}
+
+// WithTraceEnabled turns tracing off when false (DD_TRACE_ENABLED): every
+// call then does nothing.
+func WithTraceEnabled(on bool) StartOption { return func(c *config) { c.enabled = on } }
+
+// WithAgentTimeout bounds each request to the Agent, in seconds.
+func WithAgentTimeout(seconds int) StartOption {
+	return func(c *config) { c.agentTimeout = time.Duration(seconds) * time.Second }
+}
+
+// WithSendRetries sets how many times a payload is retried.
+func WithSendRetries(n int) StartOption { return func(c *config) { c.retries, c.retriesSet = n, true } }
+
+// WithServiceMapping renames the service from to to on every span.
+func WithServiceMapping(from, to string) StartOption {
+	return func(c *config) {
+		if c.serviceMapping == nil {
+			c.serviceMapping = map[string]string{}
+		}
+		c.serviceMapping[from] = to
+	}
+}
+
+// WithHostname sets the hostname reported on every span (_dd.hostname).
+func WithHostname(name string) StartOption { return func(c *config) { c.hostname = name } }
+
+// logHandler adapts a dd-trace-go Logger to slog.
+type logHandler struct {
+	l     Logger
+	level slog.Level
+}
+
+func (h logHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+
+func (h logHandler) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Level.String())
+	b.WriteString(": ")
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteByte(' ')
+		b.WriteString(a.String())
+		return true
+	})
+	h.l.Log(b.String())
+	return nil
+}
+
+func (h logHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h logHandler) WithGroup(string) slog.Handler      { return h }
