@@ -86,6 +86,18 @@ func Start(opts ...StartOption) {
 		mu.Unlock()
 		return
 	}
+	t := trace.New(c.traceOptions(logger)...)
+	if c.logStartup {
+		logStartup(logger, t, &c)
+	}
+	mu.Lock()
+	current, last = t, t
+	mu.Unlock()
+	trace.SetDefault(t)
+}
+
+// agentOptions are the options of the Agent exporter Start makes.
+func (c *config) agentOptions(logger *slog.Logger) []agent.Option {
 	aopts := []agent.Option{agent.WithLogger(logger)}
 	if c.agentURL != "" {
 		aopts = append(aopts, agent.WithURL(c.agentURL))
@@ -102,8 +114,13 @@ func Start(opts ...StartOption) {
 	if len(c.spanRules) > 0 {
 		aopts = append(aopts, agent.WithSpanSampler(sampling.NewSpanSampler(c.spanRules)))
 	}
+	return aopts
+}
+
+// traceOptions are the options of the tracer Start makes.
+func (c *config) traceOptions(logger *slog.Logger) []trace.Option {
 	topts := []trace.Option{
-		trace.WithExporter(agent.New(aopts...)),
+		trace.WithExporter(agent.New(c.agentOptions(logger)...)),
 		trace.WithLogger(logger),
 		trace.WithSampler(c.buildSampler()),
 	}
@@ -136,14 +153,7 @@ func Start(opts ...StartOption) {
 	if !c.traceID128 {
 		topts = append(topts, trace.WithTraceID128(false))
 	}
-	t := trace.New(topts...)
-	if c.logStartup {
-		logStartup(logger, t, &c)
-	}
-	mu.Lock()
-	current, last = t, t
-	mu.Unlock()
-	trace.SetDefault(t)
+	return topts
 }
 
 // stopTimeout bounds how long Stop waits for the Agent, as dd-trace-go's

@@ -12,14 +12,18 @@ import (
 // reads tags by index and keeps its counts in the encoder: closures and
 // iterators here would cost allocations on every span.
 func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
-	n := s.NumTags()
 	links := s.NumLinks()
 	e.head(s, links)
-	k, buf := e.k, &e.p.buf
-	v05 := e.p.v05
+	reserved := e.metaMap(c, s, first, links)
+	e.metricsMap(c, s, reserved)
+	e.tail(s, links)
+}
 
-	// meta: the span's text tags, then what the wire adds.
-	if !v05 {
+// metaMap writes meta: the span's text tags, then what the wire adds. It
+// returns the reserved keys the span set itself (reservedBit).
+func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int) int {
+	k, buf, n := e.k, &e.p.buf, s.NumTags()
+	if !e.p.v05 {
 		buf.Write(k.meta)
 	}
 	at := buf.Len()
@@ -69,12 +73,17 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		}
 	}
 	e.patch(at)
+	return reserved
+}
 
-	// metrics: the span's numeric tags, then what the wire adds.
-	if !v05 {
+// metricsMap writes metrics: the span's numeric tags, then what the wire
+// adds.
+func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, reserved int) {
+	k, buf, n := e.k, &e.p.buf, s.NumTags()
+	if !e.p.v05 {
 		buf.Write(k.metrics)
 	}
-	at = buf.Len()
+	at := buf.Len()
 	buf.Write([]byte{map32, 0, 0, 0, 0})
 	e.count = 0
 	for i := range n {
@@ -112,7 +121,6 @@ func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
 		}
 	}
 	e.patch(at)
-	e.tail(s, links)
 }
 
 // head writes what comes before meta: a map header and the first fields in

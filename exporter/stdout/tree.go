@@ -82,53 +82,9 @@ func writeTree(b *bytes.Buffer, c trace.Chunk, cfg *config) {
 		}
 	}
 	total := hi.Sub(lo)
-
-	// Header.
-	p.put(styleBold, "trace "+c.TraceID().String())
-	b.WriteString(" · " + strconv.Itoa(len(entries)))
-	if len(entries) == 1 {
-		b.WriteString(" span · ")
-	} else {
-		b.WriteString(" spans · ")
-	}
-	b.WriteString(formatDuration(total))
-	if o := c.Origin(); o != "" {
-		b.WriteString(" · origin " + oneLine(o))
-	}
-	if c.Partial() {
-		b.WriteString(" (partial)")
-	}
-	if pr, ok := c.Priority(); ok && !pr.Keep() {
-		b.WriteString(" (sampled out)")
-	}
-	b.WriteByte('\n')
-
+	writeHeader(p, c, len(entries), total)
 	// Labels and durations first, to align the columns after them.
-	lines := make([]line, len(entries))
-	labelW, durW := 0, 0
-	for i, e := range entries {
-		s := e.span
-		l := &lines[i]
-		l.label = append(l.label, part{styleNone, e.row})
-		if s.IsError() {
-			l.label = append(l.label, part{styleRed, errorMark})
-		}
-		name := oneLine(s.Name())
-		l.label = append(l.label, part{styleBold, name})
-		if r := oneLine(s.Resource()); r != name && r != "" {
-			l.label = append(l.label, part{styleNone, " " + cut(r, maxResource)})
-		}
-		if svc := s.Service(); e.parent < 0 || svc != entries[e.parent].span.Service() {
-			l.label = append(l.label, part{styleDim, " [" + oneLine(svc) + "]"})
-		}
-		for _, pt := range l.label {
-			l.width += utf8.RuneCountInString(pt.text)
-		}
-		l.dur = formatDuration(s.Duration())
-		labelW = max(labelW, l.width)
-		durW = max(durW, len(l.dur))
-	}
-
+	lines, labelW, durW := labels(entries)
 	for i, e := range entries {
 		s, l := e.span, &lines[i]
 		for _, pt := range l.label {
@@ -167,6 +123,59 @@ func writeTree(b *bytes.Buffer, c trace.Chunk, cfg *config) {
 		}
 	}
 	b.WriteByte('\n')
+}
+
+// writeHeader writes the chunk's first line: its trace id, span count,
+// length, origin and whether it is partial or sampled out.
+func writeHeader(p painter, c trace.Chunk, spans int, total time.Duration) {
+	b := p.b
+	p.put(styleBold, "trace "+c.TraceID().String())
+	b.WriteString(" · " + strconv.Itoa(spans))
+	if spans == 1 {
+		b.WriteString(" span · ")
+	} else {
+		b.WriteString(" spans · ")
+	}
+	b.WriteString(formatDuration(total))
+	if o := c.Origin(); o != "" {
+		b.WriteString(" · origin " + oneLine(o))
+	}
+	if c.Partial() {
+		b.WriteString(" (partial)")
+	}
+	if pr, ok := c.Priority(); ok && !pr.Keep() {
+		b.WriteString(" (sampled out)")
+	}
+	b.WriteByte('\n')
+}
+
+// labels makes each span's label (its row in the tree, name, resource and
+// service) and duration, and returns the widest of each.
+func labels(entries []entry) (lines []line, labelW, durW int) {
+	lines = make([]line, len(entries))
+	for i, e := range entries {
+		s := e.span
+		l := &lines[i]
+		l.label = append(l.label, part{styleNone, e.row})
+		if s.IsError() {
+			l.label = append(l.label, part{styleRed, errorMark})
+		}
+		name := oneLine(s.Name())
+		l.label = append(l.label, part{styleBold, name})
+		if r := oneLine(s.Resource()); r != name && r != "" {
+			l.label = append(l.label, part{styleNone, " " + cut(r, maxResource)})
+		}
+		if svc := s.Service(); e.parent < 0 || svc != entries[e.parent].span.Service() {
+			l.label = append(l.label, part{styleDim, " [" + oneLine(svc) + "]"})
+		}
+		for _, pt := range l.label {
+			l.width += utf8.RuneCountInString(pt.text)
+		}
+		l.dur = formatDuration(s.Duration())
+		labelW = max(labelW, l.width)
+		durW = max(durW, len(l.dur))
+	}
+	return lines, labelW, durW
 }
 
 // writeBar draws where the span lies within the chunk's [lo, lo+total]: its
