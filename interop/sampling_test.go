@@ -25,8 +25,8 @@ import (
 	ddtracer "gopkg.in/DataDog/dd-trace-go.v1/ddtrace/tracer"
 
 	"github.com/ctxtrace/trace"
+	ourtracer "github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/ctxtrace/trace/sampling"
-	ourtracer "github.com/ctxtrace/trace/tracer"
 )
 
 func TestSamplingDecisionsMatchDD(t *testing.T) {

@@ -1,7 +1,7 @@
 package interop
 
 // oursAPIScenario is TestTracerAPISameWire's scenario written against our
-// tracer package (github.com/ctxtrace/trace/tracer). It is a copy of
+// tracer package (github.com/ctxtrace/trace/ddtrace/tracer). It is a copy of
 // ddAPIScenario in tracerapi_dd_test.go: the two must stay identical apart
 // from their names and the file's import, which
 // TestTracerAPIScenariosIdentical checks.
@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/ctxtrace/trace/tracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 func oursAPIScenario(t *testing.T, addr string, extra ...tracer.StartOption) http.Header {

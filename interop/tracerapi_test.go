@@ -1,7 +1,7 @@
 package interop
 
 // TestTracerAPISameWire runs one scenario through dd-trace-go v1.74.8's
-// ddtrace/tracer API and through ours (github.com/ctxtrace/trace/tracer),
+// ddtrace/tracer API and through ours (github.com/ctxtrace/trace/ddtrace/tracer),
 // each against its own stand-in Agent: tracer.Start with service, env,
 // version, agent address and no startup log; a root span with a resource
 // and a type and string/int/float tags; children through

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/ctxtrace/trace/exporter/memory"
-	"github.com/ctxtrace/trace/tracer"
 )
 
 // TestStackFramesHuge: StackFrames takes uints; a huge one must neither

@@ -3,7 +3,7 @@ package tracer_test
 import (
 	"net/http"
 
-	"github.com/ctxtrace/trace/tracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // The first snippet of Datadog's manual instrumentation page, with only

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/opentracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/ctxtrace/trace/exporter/memory"
-	"github.com/ctxtrace/trace/opentracer"
 	"github.com/opentracing/opentracing-go"
 	"github.com/opentracing/opentracing-go/ext"
 	"github.com/opentracing/opentracing-go/harness"
@@ -42,7 +44,7 @@ func (probe) SameSpanContext(s opentracing.Span, sc opentracing.SpanContext) boo
 func TestOpenTracingAPIChecks(t *testing.T) {
 	harness.RunAPIChecks(t, func() (opentracing.Tracer, func()) {
 		tr, _ := newTracer(nil)
-		return opentracer.New(tr), func() { _ = tr.Shutdown(context.Background()) }
+		return opentracer.Wrap(tr), func() { _ = tr.Shutdown(context.Background()) }
 	},
 		harness.CheckBaggageValues(true),
 		harness.CheckInject(true),
@@ -53,7 +55,7 @@ func TestOpenTracingAPIChecks(t *testing.T) {
 
 func TestSpansMixWithTraceAPI(t *testing.T) {
 	tr, exp := newTracer(t)
-	ot := opentracer.New(tr)
+	ot := opentracer.Wrap(tr)
 	root := ot.StartSpan("ot.root", opentracing.Tag{Key: "k", Value: "v"})
 	ctx := opentracer.ContextWithSpan(context.Background(), root)
 	// A trace span under the OpenTracing span ...
@@ -86,7 +88,7 @@ func TestSpansMixWithTraceAPI(t *testing.T) {
 
 func TestHTTPHeadersInteroperate(t *testing.T) {
 	tr, _ := newTracer(t)
-	ot := opentracer.New(tr)
+	ot := opentracer.Wrap(tr)
 	s := ot.StartSpan("client")
 	h := http.Header{}
 	if err := ot.Inject(s.Context(), opentracing.HTTPHeaders, opentracing.HTTPHeadersCarrier(h)); err != nil {
@@ -112,7 +114,7 @@ func TestHTTPHeadersInteroperate(t *testing.T) {
 
 func TestErrorsFromTagsAndLogs(t *testing.T) {
 	tr, exp := newTracer(t)
-	ot := opentracer.New(tr)
+	ot := opentracer.Wrap(tr)
 	a := ot.StartSpan("tag-bool")
 	ext.Error.Set(a, true)
 	a.Finish()
@@ -144,7 +146,7 @@ func TestErrorsFromTagsAndLogs(t *testing.T) {
 
 func TestBinaryCarrierBounded(t *testing.T) {
 	tr, _ := newTracer(t)
-	ot := opentracer.New(tr)
+	ot := opentracer.Wrap(tr)
 	for name, in := range map[string][]byte{
 		"empty":        nil,
 		"huge count":   {0xff, 0xff, 0xff, 0xff, 0x0f},
@@ -162,7 +164,7 @@ func TestBinaryCarrierBounded(t *testing.T) {
 
 func FuzzBinaryExtract(f *testing.F) {
 	tr, _ := newTracer(nil)
-	ot := opentracer.New(tr)
+	ot := opentracer.Wrap(tr)
 	var buf bytes.Buffer
 	s := ot.StartSpan("seed")
 	s.SetBaggageItem("user", "ada")
@@ -191,4 +193,25 @@ func FuzzBinaryExtract(f *testing.F) {
 			t.Fatalf("round trip changed ids: %v → %v", a, b)
 		}
 	})
+}
+
+// TestNewStartsTheTracer: dd-trace-go's way, New(tracer options), starts
+// the global tracer, and the bridge's spans are its spans.
+func TestNewStartsTheTracer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // an Agent that is down: the spans are counted as dropped
+	ot := opentracer.New(tracer.WithService("ot-new"), tracer.WithAgentAddr(addr), tracer.WithLogStartup(false))
+	defer tracer.Stop()
+	sp := ot.StartSpan("op")
+	sp.Finish()
+	if st := tracer.Stats(); st.SpansStarted != 1 || st.SpansFinished != 1 {
+		t.Errorf("tracer.Stats after one span through New's tracer: %+v", st)
+	}
+	if got := trace.Default().Service(); got != "ot-new" {
+		t.Errorf("the default tracer's service is %q, want ot-new", got)
+	}
 }

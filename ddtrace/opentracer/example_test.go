@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/opentracer"
 	"github.com/ctxtrace/trace/exporter/memory"
-	"github.com/ctxtrace/trace/opentracer"
 	"github.com/opentracing/opentracing-go"
 )
 
@@ -15,7 +15,7 @@ import (
 func Example() {
 	exp := memory.New()
 	tr := trace.New(trace.WithExporter(exp), trace.WithService("billing"))
-	opentracing.SetGlobalTracer(opentracer.New(tr))
+	opentracing.SetGlobalTracer(opentracer.Wrap(tr))
 	defer opentracing.SetGlobalTracer(opentracing.NoopTracer{})
 
 	parent := opentracing.StartSpan("invoice.create")

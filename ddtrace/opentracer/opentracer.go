@@ -1,10 +1,15 @@
-// Package opentracer bridges OpenTracing to trace: New returns an
+// Package opentracer bridges OpenTracing to trace, at dd-trace-go's path:
+// New starts the tracer as tracer.Start does and returns an
 // opentracing.Tracer whose spans are trace spans, exported, sampled and
-// propagated like any other. It is its own module so that the root module
-// never requires github.com/opentracing/opentracing-go.
+// propagated like any other; Wrap does the same over a *trace.Tracer of
+// your own. It is its own module so that the root module never requires
+// github.com/opentracing/opentracing-go.
 //
-//	ot := opentracer.New(trace.New(trace.WithService("billing")))
+//	ot := opentracer.New(tracer.WithService("billing")) // as with dd-trace-go
+//	defer tracer.Stop()
 //	opentracing.SetGlobalTracer(ot)
+//
+//	ot = opentracer.Wrap(trace.New(trace.WithService("billing")))
 //
 // Spans started through the bridge and spans started with trace.Start join
 // the same traces: opentracing.ContextWithSpan and trace.SpanFromContext
@@ -25,13 +30,22 @@ import (
 	"fmt"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/opentracing/opentracing-go"
 	otlog "github.com/opentracing/opentracing-go/log"
 )
 
-// New returns an opentracing.Tracer over t; a nil t means trace.Default()
-// at the time of each call.
-func New(t *trace.Tracer) opentracing.Tracer { return &Tracer{t: t} }
+// New starts the global tracer with opts, as tracer.Start does, and
+// returns an opentracing.Tracer over it: dd-trace-go's opentracer.New. Stop
+// it with tracer.Stop.
+func New(opts ...tracer.StartOption) opentracing.Tracer {
+	tracer.Start(opts...)
+	return Wrap(nil)
+}
+
+// Wrap returns an opentracing.Tracer over t; a nil t means trace.Default()
+// at the time of each call (the tracer tracer.Start made, if it ran).
+func Wrap(t *trace.Tracer) opentracing.Tracer { return &Tracer{t: t} }
 
 // Tracer implements opentracing.Tracer over a trace.Tracer.
 type Tracer struct{ t *trace.Tracer }

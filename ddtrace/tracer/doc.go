@@ -3,7 +3,7 @@
 // written from Datadog's documentation compiles with only its import path
 // changed:
 //
-//	import "github.com/ctxtrace/trace/tracer"
+//	import "github.com/ctxtrace/trace/ddtrace/tracer"
 //
 //	tracer.Start(tracer.WithServiceName("web"))
 //	defer tracer.Stop()

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/tracer"
-	"github.com/ctxtrace/trace/tracer/mocktracer"
+	"github.com/ctxtrace/trace/ddtrace/mocktracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 type stringer struct{}

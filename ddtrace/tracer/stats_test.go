@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/tracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // discardLogger drops the tracer's messages: the Agent is down on purpose.

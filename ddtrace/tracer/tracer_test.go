@@ -14,7 +14,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/tracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // standIn is a stand-in Datadog Agent that keeps every span it receives.
