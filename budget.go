@@ -102,7 +102,10 @@ func (s *Span) pinnedLocked() int {
 			n += len(e.k) + len(e.v) + int(unsafe.Sizeof(e))
 		}
 	}
-	for _, l := range s.links {
+	if s.links != nil {
+		n += int(unsafe.Sizeof(*s.links))
+	}
+	for _, l := range s.linkList() {
 		n += int(unsafe.Sizeof(l)) + len(l.Tracestate)
 		for k, v := range l.Attributes {
 			n += len(k) + len(v) + mapEntryBytes

@@ -43,12 +43,15 @@ func (s *Span) addLinkLocked(l Link) {
 	if l.TraceID.IsZero() || l.SpanID == 0 {
 		return
 	}
-	if len(s.links) >= s.tracer.cfg.limits.Tags {
+	if s.links == nil {
+		s.links = new([]Link)
+	}
+	if len(*s.links) >= s.tracer.cfg.limits.Tags {
 		s.tracer.stats.tagsDropped.Add(1)
 		return
 	}
 	l.Attributes = maps.Clone(l.Attributes)
-	s.links = append(s.links, l)
+	*s.links = append(*s.links, l)
 }
 
 // NumLinks returns how many links the span has.
@@ -56,13 +59,24 @@ func (x Snapshot) NumLinks() int {
 	if x.s == nil {
 		return 0
 	}
-	return len(x.s.links)
+	if x.s.links == nil {
+		return 0
+	}
+	return len(*x.s.links)
 }
 
 // LinkAt returns the i-th link, 0 <= i < NumLinks(). Its Attributes map is
 // a copy: changing it changes nothing in the snapshot.
 func (x Snapshot) LinkAt(i int) Link {
-	l := x.s.links[i]
+	l := (*x.s.links)[i]
 	l.Attributes = maps.Clone(l.Attributes)
 	return l
+}
+
+// linkList returns the span's links, or nil.
+func (s *Span) linkList() []Link {
+	if s.links == nil {
+		return nil
+	}
+	return *s.links
 }

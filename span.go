@@ -33,7 +33,7 @@ type Span struct {
 	duration                          time.Duration
 	tags                              tagSet
 	baggage                           kvs
-	links                             []Link
+	links                             *[]Link // rare: a pointer keeps a root span within 512 bytes
 
 	// task is the span's runtime/trace task while the Go execution tracer
 	// runs (see Start); nil otherwise.
@@ -271,7 +271,7 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	}
 	s.duration = max(d, 0)
 	s.finished = true
-	s.size = int32(min(s.pinnedLocked(), math.MaxInt32))
+	s.size = int32(min(s.pinnedLocked(), math.MaxInt32/4))
 	s.mu.Unlock()
 	if s.task != nil {
 		s.task.End()

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"math"
 	"strconv"
 	"sync"
 )
@@ -24,13 +25,13 @@ type traceState struct {
 	origin string
 	tags   kvs       // propagated trace tags
 	w3c    *w3cState // fixed when the trace starts here
-	held   int       // budget bytes of the finished spans held
+	held   int32     // budget bytes of the finished spans held
 
 	// The pipeline's list of open traces that hold finished spans, guarded
 	// by the lock of the pipeline shard the trace id picks.
-	prev, next *traceState
 	linked     bool
 	ticks      uint8 // flush intervals spent in the list
+	prev, next *traceState
 }
 
 // root returns the trace's local root span.
@@ -114,8 +115,8 @@ func (ts *traceState) finish(s *Span) {
 		c.spans, c.bytes = ts.one[:1:1], size
 	} else {
 		ts.finished = append(ts.finished, Snapshot{s})
-		ts.held += size
-		if ts.open > 0 && len(ts.finished) < p.t.cfg.partialFlush {
+		ts.held += int32(size) // below MaxInt32/2 before, and size is an int32
+		if ts.open > 0 && len(ts.finished) < p.t.cfg.partialFlush && ts.held < math.MaxInt32/2 {
 			first := len(ts.finished) == 1
 			ts.mu.Unlock()
 			if first {
@@ -133,7 +134,7 @@ func (ts *traceState) finish(s *Span) {
 // takeLocked makes a chunk of the finished spans held, partial if the trace
 // is still open.
 func (ts *traceState) takeLocked() Chunk {
-	c := Chunk{spans: ts.finished, partial: ts.open > 0, bytes: ts.held}
+	c := Chunk{spans: ts.finished, partial: ts.open > 0, bytes: int(ts.held)}
 	ts.finished, ts.held = nil, 0
 	return c
 }

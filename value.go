@@ -26,8 +26,12 @@ func (k Kind) String() string {
 }
 
 // Value is a tag's value: a string or a float64, stored without allocation.
-// The zero Value is the empty string.
+// The zero Value is the empty string. Compare Values with Equal: as with
+// slog.Value, == would compare the representation, not the value, and does
+// not compile.
 type Value struct {
+	_ [0]func() // not comparable: see Equal
+
 	// str holds the text, or numberMark for a number. Marking the kind
 	// this way keeps a Value at three words instead of four: spans keep
 	// their first tags inline, and that word per tag is what fits a root
