@@ -141,11 +141,22 @@ func (e *Exporter) Export(ctx context.Context, batch []trace.Chunk) error {
 	for _, c := range batch {
 		e.stats.received.Add(uint64(c.Len()))
 		enc.chunk(c)
-		if enc.p != nil && enc.p.size() >= e.cfg.flushSize {
+		if enc.p != nil && enc.p.size() >= e.flushAt() {
 			enc.take()
 		}
 	}
 	return nil
+}
+
+// flushAt is the payload size at which a payload is handed to the
+// senders: the flush size, or a quarter megabyte once half the memory
+// budget is taken, so that payloads being built by several encoders do not
+// sit on memory the senders could be draining.
+func (e *Exporter) flushAt() int {
+	if b := e.free.budget.Load(); b.InUse() > b.Limit()/2 {
+		return min(e.cfg.flushSize, 4*blockSize)
+	}
+	return e.cfg.flushSize
 }
 
 // Flush sends the payloads being built and waits until every payload
