@@ -5,9 +5,9 @@ import (
 	"unsafe"
 )
 
-// DefaultMemoryBudget is how much memory a tracer holds for export by
+// defaultMemoryBudget is how much memory a tracer holds for export by
 // default: see WithMemoryBudget.
-const DefaultMemoryBudget = 32 << 20
+const defaultMemoryBudget = 32 << 20
 
 // MemoryBudget is the one limit on the memory a tracer holds for export:
 // finished spans waiting in the pipeline (counted by the bytes they pin:
@@ -26,11 +26,11 @@ type MemoryBudget struct {
 }
 
 // NewMemoryBudget returns a budget of limit bytes, for an exporter used on
-// its own, without a tracer. A limit of 0 or less means
-// DefaultMemoryBudget.
+// its own, without a tracer. A limit of 0 or less means the default, 32
+// MiB.
 func NewMemoryBudget(limit int) *MemoryBudget {
 	if limit <= 0 {
-		limit = DefaultMemoryBudget
+		limit = defaultMemoryBudget
 	}
 	return &MemoryBudget{limit: int64(limit)}
 }
@@ -75,8 +75,7 @@ type BudgetUser interface {
 	UseBudget(b *MemoryBudget)
 }
 
-// WithMemoryBudget sets the tracer's MemoryBudget in bytes. Default
-// DefaultMemoryBudget.
+// WithMemoryBudget sets the tracer's MemoryBudget in bytes. Default 32 MiB.
 func WithMemoryBudget(bytes int) Option {
 	return func(c *config) {
 		if bytes > 0 {

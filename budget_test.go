@@ -112,7 +112,7 @@ func TestMemoryBudgetBoundsWhatSpansPin(t *testing.T) {
 			s.Finish()
 		}, false},
 		{"link attribute", func(tr *trace.Tracer, i int, v string) {
-			l := trace.LinkTo(linkTo, map[string]string{"big": v})
+			l := trace.Link{TraceID: linkTo.TraceID(), SpanID: linkTo.SpanID(), Attributes: map[string]string{"big": v}}
 			if i%2 == 0 {
 				_, s := tr.Start(context.Background(), "op", trace.WithLinks(l))
 				s.Finish()

@@ -49,7 +49,7 @@
 //
 // Span.SetTag stores strings as text and numbers as numbers, as Datadog
 // expects (see its doc for the details); some keys, such as
-// TagResourceName or TagError, have a meaning of their own. Span.SetError
+// "resource.name" or "error", have a meaning of their own. Span.SetError
 // records an error's message, type and stack; Finish(WithError(err)) does
 // the same as the span ends.
 //
@@ -66,7 +66,7 @@
 // finished spans have waited five flush intervals for a root that does not
 // finish). Chunks wait in a queue until a background goroutine hands a
 // batch to the Exporter, every WithFlushInterval or sooner when the batch
-// grows past WithBatchSize.
+// grows past a megabyte.
 //
 // # Memory and drops
 //
@@ -125,7 +125,7 @@
 // A Sampler decides once per trace, at its local root, whether the trace is
 // kept; the decision travels with the trace's SpanContext to children and
 // to other services. The default, KeepAll, keeps everything. Span.Keep and
-// Span.Drop (or the tags TagManualKeep and TagManualDrop) override it.
+// Span.Drop (or the tags "manual.keep" and "manual.drop") override it.
 //
 // # Logs, net/http and the Go execution tracer
 //

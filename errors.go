@@ -53,10 +53,10 @@ func describePanic(r any, stack string) errorInfo {
 // setErrorLocked marks the span as an error and records e's tags.
 func (s *Span) setErrorLocked(e errorInfo) {
 	s.errored = true
-	s.setValueLocked(TagErrorMessage, StringValue(e.msg))
-	s.setValueLocked(TagErrorType, StringValue(e.typ))
+	s.setValueLocked(tagErrorMessage, stringValue(e.msg))
+	s.setValueLocked(tagErrorType, stringValue(e.typ))
 	if e.stack != "" {
-		s.setValueLocked(TagErrorStack, StringValue(e.stack))
+		s.setValueLocked(tagErrorStack, stringValue(e.stack))
 	}
 }
 

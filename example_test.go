@@ -31,7 +31,7 @@ func ExampleDo() {
 
 	tr.Shutdown(context.Background())
 	for _, s := range exp.Spans() {
-		msg, _ := s.Tag(trace.TagErrorMessage)
+		msg, _ := s.Tag("error.message")
 		fmt.Printf("%s (resource %q) error=%t message=%q\n", s.Name(), s.Resource(), s.IsError(), msg)
 	}
 	// Output:
@@ -83,7 +83,7 @@ func Example_stdout() {
 		trace.StartTime(t0), trace.WithSpanID(1))
 	_, pay := tr.Start(ctx, "payment.charge", trace.StartTime(t0.Add(2*time.Millisecond)), trace.WithSpanID(2))
 	pay.SetTag("amount", 12.5)
-	pay.Finish(trace.FinishTime(t0.Add(6*time.Millisecond)), trace.WithError(errors.New("card declined")), trace.NoStack())
+	pay.Finish(trace.FinishTime(t0.Add(6*time.Millisecond)), trace.WithError(errors.New("card declined")), trace.StackDepth(0, 0))
 	root.Finish(trace.FinishTime(t0.Add(8 * time.Millisecond)))
 
 	tr.Shutdown(context.Background()) // flushes: the exporter prints

@@ -29,20 +29,22 @@ type Flusher interface {
 	Flush(ctx context.Context) error
 }
 
-// RateReceiver is a Sampler that follows sampling rates decided elsewhere:
+// rateReceiver is a Sampler that follows sampling rates decided elsewhere:
 // the Datadog Agent's rate_by_service, keyed "service:NAME,env:ENV", the key
-// "service:,env:" holding the default rate. It may be called at any time,
-// concurrently with Sample, and must not keep rates after it returns.
-type RateReceiver interface {
+// "service:,env:" holding the default rate, such as sampling.AgentRates. It
+// may be called at any time, concurrently with Sample, and must not keep
+// rates after it returns. It is an interface literal, not a named type, so
+// that the packages that meet it need not name it.
+type rateReceiver = interface {
 	ReceiveRates(rates map[string]float64)
 }
 
-// RateSource is an Exporter that learns sampling rates, such as the Datadog
-// Agent exporter from the Agent's responses. New connects a RateSource
-// exporter to a RateReceiver sampler, so priority sampling follows the
+// rateSource is an Exporter that learns sampling rates, such as the Datadog
+// Agent exporter from the Agent's responses. New connects a rateSource
+// exporter to a rateReceiver sampler, so priority sampling follows the
 // Agent without any wiring by hand.
-type RateSource interface {
-	SetRateReceiver(r RateReceiver)
+type rateSource interface {
+	SetRateReceiver(r rateReceiver)
 }
 
 // NonBlockingExporter is an Exporter whose Export never waits: no I/O, no
@@ -110,10 +112,10 @@ func (m multi) Flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// SetRateReceiver connects r to every member that is a RateSource.
-func (m multi) SetRateReceiver(r RateReceiver) {
+// SetRateReceiver connects r to every member that learns sampling rates.
+func (m multi) SetRateReceiver(r rateReceiver) {
 	for _, e := range m {
-		if s, ok := e.(RateSource); ok {
+		if s, ok := e.(rateSource); ok {
 			s.SetRateReceiver(r)
 		}
 	}

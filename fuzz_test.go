@@ -55,7 +55,7 @@ func FuzzSetTag(f *testing.F) {
 		s.SetTag(key+"x", x)
 		s.SetTag(val, []byte(key))
 		s.SetName(key)
-		s.SetTag(trace.TagSamplingPriority, x)
+		s.SetTag("sampling.priority", x)
 		s.Finish()
 		if err := tr.Flush(context.Background()); err != nil {
 			t.Fatal(err)

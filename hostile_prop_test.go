@@ -44,7 +44,7 @@ func TestHostileOriginExtract(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var p Propagator = datadogPropagator{tagsMax: DefaultTagsHeaderMax}
+			var p Propagator = datadogPropagator{tagsMax: defaultTagsHeaderMax}
 			if _, ok := c.in[hdrTraceparent]; ok {
 				p = tracecontextPropagator{}
 			}

@@ -131,7 +131,7 @@ func TestHostileStackDepth(t *testing.T) {
 			c.run(tr)
 			tr.Shutdown(context.Background())
 			x := exp.find("op")
-			stack, _ := x.Tag(TagErrorStack)
+			stack, _ := x.Tag(tagErrorStack)
 			if !x.IsError() || frames(stack.String()) < c.min || frames(stack.String()) > c.max {
 				t.Errorf("error %v, %d frames, want %d to %d", x.IsError(), frames(stack.String()), c.min, c.max)
 			}
@@ -158,7 +158,7 @@ func TestHostileSamplingPriorityTag(t *testing.T) {
 		tr := New(WithExporter(exp))
 		_, s := tr.Start(context.Background(), "op")
 		if set {
-			s.SetTag(TagSamplingPriority, v)
+			s.SetTag(tagSamplingPriority, v)
 		}
 		s.Finish()
 		tr.Shutdown(context.Background())
@@ -187,7 +187,7 @@ func TestHostileSamplingPriorityTag(t *testing.T) {
 	}
 	for _, c := range cases {
 		if got := priorityAfter(c.value, true); got != c.want {
-			t.Errorf("SetTag(%q, %T(%v)): priority %d, want %d", TagSamplingPriority, c.value, c.value, got, c.want)
+			t.Errorf("SetTag(%q, %T(%v)): priority %d, want %d", tagSamplingPriority, c.value, c.value, got, c.want)
 		}
 	}
 }
@@ -236,7 +236,7 @@ func TestHostileManyBaggageItems(t *testing.T) {
 	for k, v := range s.Context().Tags() {
 		items, size = items+1, size+len(k)+len(v)
 	}
-	if items > maxPropagatedTags || size > DefaultTagsHeaderMax || items < 10 {
+	if items > maxPropagatedTags || size > defaultTagsHeaderMax || items < 10 {
 		t.Errorf("%d propagated tags, %d bytes", items, size)
 	}
 	s.Finish()

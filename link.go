@@ -13,11 +13,6 @@ type Link struct {
 	Flags      uint32            // the linked context's W3C trace flags, if any
 }
 
-// LinkTo returns a Link to sc with the given attributes (which may be nil).
-func LinkTo(sc SpanContext, attrs map[string]string) Link {
-	return Link{TraceID: sc.traceID, SpanID: sc.spanID, Attributes: attrs}
-}
-
 // WithLinks adds links to the span as it starts. Links with a zero trace or
 // span id are ignored.
 func WithLinks(links ...Link) SpanOption {

@@ -2,39 +2,30 @@ package trace
 
 import (
 	"context"
+	"github.com/ctxtrace/trace/internal/env"
 	"log/slog"
 	"slices"
 	"strconv"
 )
-
-// LogOption configures LogHandler.
-type LogOption func(*logConfig)
-
-type logConfig struct{ traceID128 bool }
-
-// LogTraceID128 writes dd.trace_id as the whole 128-bit id in 32 hex
-// digits instead of the lower 64 bits in decimal, the form Datadog's log
-// correlation reads by default.
-func LogTraceID128() LogOption { return func(c *logConfig) { c.traceID128 = true } }
 
 // LogHandler wraps next so that every record logged with a context that
 // carries a span is joined to its trace, as Datadog's log correlation
 // expects: dd.trace_id, dd.span_id, the span's dd.service, and the tracer's
 // dd.env and dd.version. Records without a span pass through untouched.
 //
+// As dd-trace-go writes them: dd.span_id in decimal; dd.trace_id as the
+// whole 128-bit id in 32 lowercase hex digits, or, for a trace whose id has
+// no upper half or when DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED is false
+// (read when LogHandler is called), the lower 64 bits in decimal.
+//
 //	slog.SetDefault(slog.New(trace.LogHandler(slog.NewJSONHandler(os.Stdout, nil))))
 //	slog.InfoContext(ctx, "charged") // {"msg":"charged","dd.trace_id":"…","dd.span_id":"…",…}
 //
 // It allocates nothing for records without a span; for the others, what
 // the added attributes take.
-func LogHandler(next slog.Handler, opts ...LogOption) slog.Handler {
-	h := logHandler{next: next}
-	for _, o := range opts {
-		if o != nil {
-			o(&h.cfg)
-		}
-	}
-	return h
+func LogHandler(next slog.Handler) slog.Handler {
+	on, _ := env.Bool("DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", true) // malformed: the default
+	return logHandler{next: next, traceID128: on}
 }
 
 // logHandler joins records to traces. Datadog reads dd.* at the top level
@@ -57,7 +48,8 @@ type logHandler struct {
 	next slog.Handler
 	base slog.Handler // next before the first WithGroup; nil while none
 	ops  *logOp       // the last call since the first WithGroup; nil while none
-	cfg  logConfig
+
+	traceID128 bool // dd.trace_id in 32 hex digits when the id has an upper half
 }
 
 // logOp is a WithGroup (group set) or WithAttrs call made after a group,
@@ -120,12 +112,12 @@ func (h logHandler) grouped(r slog.Record) []slog.Attr {
 	return inner // the first call is a group: nothing is left pending
 }
 
-// attrs appends the dd.* attributes of s to dst. The ids are decimal
-// strings, as Datadog's tracers write them, since JSON numbers above 2^53
+// attrs appends the dd.* attributes of s to dst. The ids are strings, as
+// Datadog's tracers write them, since JSON numbers above 2^53
 // lose precision in many log pipelines.
 func (h logHandler) attrs(s *Span, dst []slog.Attr) []slog.Attr {
 	traceID := slog.String("dd.trace_id", strconv.FormatUint(s.TraceID().Lower(), 10))
-	if h.cfg.traceID128 {
+	if h.traceID128 && s.TraceID().Upper() != 0 {
 		traceID = slog.String("dd.trace_id", s.TraceID().String())
 	}
 	dst = append(dst, traceID, slog.String("dd.span_id", strconv.FormatUint(s.SpanID(), 10)))
@@ -149,7 +141,7 @@ func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	out := logHandler{next: h.next.WithAttrs(attrs), base: h.base, ops: h.ops, cfg: h.cfg}
+	out := logHandler{next: h.next.WithAttrs(attrs), base: h.base, ops: h.ops, traceID128: h.traceID128}
 	if h.base != nil {
 		out.ops = &logOp{attrs: slices.Clone(attrs), prev: h.ops}
 	}
@@ -160,7 +152,7 @@ func (h logHandler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
-	out := logHandler{next: h.next.WithGroup(name), base: h.base, cfg: h.cfg}
+	out := logHandler{next: h.next.WithGroup(name), base: h.base, traceID128: h.traceID128}
 	if out.base == nil {
 		out.base = h.next
 	}

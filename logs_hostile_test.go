@@ -53,7 +53,7 @@ func TestLogHandlerGroupsMatchSlog(t *testing.T) {
 	ctx, span := tr.Start(context.Background(), "op")
 	defer span.Finish()
 	dd := []slog.Attr{
-		slog.String("dd.trace_id", strconv.FormatUint(span.TraceID().Lower(), 10)),
+		slog.String("dd.trace_id", span.TraceID().String()),
 		slog.String("dd.span_id", strconv.FormatUint(span.SpanID(), 10)),
 		slog.String("dd.service", "svc"),
 	}

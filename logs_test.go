@@ -51,9 +51,11 @@ func TestLogHandlerJoinsTrace(t *testing.T) {
 	var in, out map[string]any
 	json.Unmarshal([]byte(lines[0]), &in)
 	json.Unmarshal([]byte(lines[1]), &out)
-	if in["dd.trace_id"] != strconv.FormatUint(s.TraceID().Lower(), 10) ||
+	// As dd-trace-go by default: the whole 128-bit id in hex, the span id
+	// in decimal.
+	if in["dd.trace_id"] != s.TraceID().String() || len(s.TraceID().String()) != 32 ||
 		in["dd.span_id"] != strconv.FormatUint(s.SpanID(), 10) {
-		t.Errorf("ids: %v, want trace %d span %d", in, s.TraceID().Lower(), s.SpanID())
+		t.Errorf("ids: %v, want trace %s span %d", in, s.TraceID(), s.SpanID())
 	}
 	if in["dd.service"] != "svc" || in["dd.env"] != "prod" || in["dd.version"] != "1.2" || in["k"] != "v" {
 		t.Errorf("in: %v", in)
@@ -61,9 +63,9 @@ func TestLogHandlerJoinsTrace(t *testing.T) {
 	if _, ok := out["dd.trace_id"]; ok {
 		t.Errorf("a record without a span was joined: %v", out)
 	}
-	// The 128-bit form.
+	// Behind a group too.
 	buf.Reset()
-	log128 := slog.New(trace.LogHandler(slog.NewJSONHandler(&buf, nil), trace.LogTraceID128()).WithAttrs([]slog.Attr{slog.String("a", "b")}).WithGroup("g"))
+	log128 := slog.New(trace.LogHandler(slog.NewJSONHandler(&buf, nil)).WithAttrs([]slog.Attr{slog.String("a", "b")}).WithGroup("g"))
 	log128.InfoContext(ctx, "x")
 	var grouped map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &grouped); err != nil {
@@ -111,4 +113,42 @@ func ExampleLogHandler() {
 	log.InfoContext(ctx, "order placed", "order", 1042)
 	// Output:
 	// {"level":"INFO","msg":"order placed","order":1042,"dd.trace_id":"1234","dd.span_id":"1234","dd.service":"shop","dd.env":"prod","dd.version":"1.4.2"}
+}
+
+// TestLogHandler64BitTraceID: DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED=false
+// writes the lower 64 bits in decimal, as dd-trace-go does; so does a
+// trace id without an upper half, whatever the variable says.
+func TestLogHandler64BitTraceID(t *testing.T) {
+	tr, _ := newTracer(t)
+	ctx, s := tr.Start(context.Background(), "op")
+	defer s.Finish()
+	lower := strconv.FormatUint(s.TraceID().Lower(), 10)
+	for _, tc := range []struct {
+		env  string
+		ctx  context.Context
+		want string
+	}{
+		{"false", ctx, lower},
+		{"true", ctx, s.TraceID().String()},
+		{"true", trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.NewTraceID(0, 42), SpanID: 7})), ""},
+	} {
+		t.Setenv("DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", tc.env)
+		var buf bytes.Buffer
+		log := slog.New(trace.LogHandler(slog.NewJSONHandler(&buf, nil)))
+		lctx := tc.ctx
+		if tc.want == "" { // a span of a 64-bit trace
+			var span *trace.Span
+			lctx, span = tr.Start(tc.ctx, "child")
+			defer span.Finish()
+			tc.want = "42"
+		}
+		log.InfoContext(lctx, "m")
+		var got map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got["dd.trace_id"] != tc.want {
+			t.Errorf("env %s: dd.trace_id %v, want %s", tc.env, got["dd.trace_id"], tc.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"github.com/ctxtrace/trace/internal/hook"
 	"log/slog"
 	"maps"
 	"os"
@@ -27,11 +28,11 @@ type Limits struct {
 
 // Defaults, each changed by the option named beside it.
 const (
-	DefaultBatchBytes    = 1 << 20         // WithBatchSize
-	DefaultFlushInterval = 2 * time.Second // WithFlushInterval
-	DefaultExportTimeout = 10 * time.Second
-	DefaultPartialFlush  = 1000 // WithPartialFlush
-	DefaultStackDepth    = 32   // WithStackDepth
+	defaultBatchBytes    = 1 << 20         // withBatchSize
+	defaultFlushInterval = 2 * time.Second // WithFlushInterval
+	defaultExportTimeout = 10 * time.Second
+	defaultPartialFlush  = 1000 // WithPartialFlush
+	defaultStackDepth    = 32   // WithStackDepth
 )
 
 // Limits the Datadog Agent applies to names, which we apply first so that
@@ -65,12 +66,12 @@ func newConfig(opts []Option) config {
 		service:       filepath.Base(os.Args[0]),
 		exporter:      Discard,
 		sampler:       KeepAll,
-		queueBytes:    DefaultMemoryBudget,
-		batchBytes:    DefaultBatchBytes,
-		flushInterval: DefaultFlushInterval,
-		exportTimeout: DefaultExportTimeout,
-		partialFlush:  DefaultPartialFlush,
-		stackDepth:    DefaultStackDepth,
+		queueBytes:    defaultMemoryBudget,
+		batchBytes:    defaultBatchBytes,
+		flushInterval: defaultFlushInterval,
+		exportTimeout: defaultExportTimeout,
+		partialFlush:  defaultPartialFlush,
+		stackDepth:    defaultStackDepth,
 		limits:        Limits{Tags: 1024, KeyLength: 200, ValueLength: 25000},
 	}
 	for _, o := range opts {
@@ -144,9 +145,10 @@ func WithSampler(s Sampler) Option {
 // exports), at most once per interval. Default: slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
-// WithBatchSize sets how many bytes of queued spans trigger an export
-// before the flush interval is up. Default DefaultBatchBytes.
-func WithBatchSize(bytes int) Option {
+// withBatchSize sets how many bytes of queued spans trigger an export
+// before the flush interval is up, and how much one export takes. Default
+// 1 MiB. Tests reach it through export_test.go.
+func withBatchSize(bytes int) Option {
 	return func(c *config) {
 		if bytes > 0 {
 			c.batchBytes = bytes
@@ -155,7 +157,7 @@ func WithBatchSize(bytes int) Option {
 }
 
 // WithFlushInterval sets how often queued spans are exported. Default
-// DefaultFlushInterval.
+// 2 seconds.
 func WithFlushInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -164,19 +166,9 @@ func WithFlushInterval(d time.Duration) Option {
 	}
 }
 
-// WithExportTimeout bounds each call to the exporter. Default
-// DefaultExportTimeout.
-func WithExportTimeout(d time.Duration) Option {
-	return func(c *config) {
-		if d > 0 {
-			c.exportTimeout = d
-		}
-	}
-}
-
 // WithPartialFlush sets how many finished spans of an unfinished trace are
 // held before they are handed on as a partial chunk, so that a long-lived
-// root does not keep its children in memory. Default DefaultPartialFlush.
+// root does not keep its children in memory. Default 1,000.
 func WithPartialFlush(spans int) Option {
 	return func(c *config) {
 		if spans > 0 {
@@ -186,14 +178,14 @@ func WithPartialFlush(spans int) Option {
 }
 
 // WithStackDepth sets how many frames an error's stack keeps (error.stack),
-// at most 256; 0 records no stacks. Default DefaultStackDepth.
+// at most 256; 0 records no stacks. Default 32.
 func WithStackDepth(frames int) Option {
 	return func(c *config) { c.stackDepth = max(frames, 0) }
 }
 
 // WithPropagator sets how span contexts cross process boundaries (Inject,
 // Extract). Default: the styles of the DD_TRACE_PROPAGATION_STYLE*
-// variables, or DefaultStyles; see PropagatorFromEnv and NewPropagator.
+// variables, or datadog, tracecontext and baggage; see PropagatorFromEnv and NewPropagator.
 func WithPropagator(p Propagator) Option {
 	return func(c *config) {
 		if p != nil {
@@ -213,12 +205,13 @@ func WithServiceMapping(mapping map[string]string) Option {
 	}
 }
 
-// WithOnStart calls f with every span the tracer starts, once it is set
-// up, before Start returns it: for test tools that show the spans still
-// running (mocktracer's OpenSpans), not for production, where it would sit
-// on every span's path. f must not block and must be safe for concurrent
-// use.
-func WithOnStart(f func(*Span)) Option { return func(c *config) { c.onStart = f } }
+func init() {
+	// For mocktracer's OpenSpans: a hook on every span's path, which only
+	// test tools of this module may set (see internal/hook).
+	hook.OnStart = func(f func(span any)) any {
+		return Option(func(c *config) { c.onStart = func(s *Span) { f(s) } })
+	}
+}
 
 // WithTraceID128 chooses between 128-bit trace ids (true, the default:
 // the upper half holds the start time, as in dd-trace-go) and 64-bit ones,
@@ -259,7 +252,6 @@ const (
 	optType
 	optService
 	optTag
-	optTags
 	optStart
 	optChildOf
 	optSpanID
@@ -314,9 +306,6 @@ func Service(name string) SpanOption { return SpanOption{kind: optService, str: 
 func Tag(key string, value any) SpanOption {
 	return SpanOption{kind: optTag, str: key, val: value}
 }
-
-// Tags sets several tags when the span starts, in key order.
-func Tags(tags map[string]any) SpanOption { return SpanOption{kind: optTags, val: tags} }
 
 // StartTime sets when the span started, for spans recorded after the fact.
 func StartTime(t time.Time) SpanOption { return SpanOption{kind: optStart, time: t} }
@@ -379,11 +368,9 @@ func WithError(err error) FinishOption { return FinishOption{kind: optError, err
 // FinishTime sets when the span ended instead of now.
 func FinishTime(t time.Time) FinishOption { return FinishOption{kind: optFinishTime, time: t} }
 
-// NoStack leaves the stack out of an error recorded by WithError.
-func NoStack() FinishOption { return FinishOption{kind: optStack} }
-
 // StackDepth keeps at most frames frames of the stack of an error recorded
-// by WithError, leaving out the skip innermost ones.
+// by WithError, leaving out the skip innermost ones; StackDepth(0, 0)
+// records no stack.
 func StackDepth(frames, skip int) FinishOption {
 	return FinishOption{kind: optStack, depth: max(frames, 0), skips: max(skip, 0)}
 }

@@ -457,12 +457,12 @@ func TestExporterShutdownComesAfterTheLastExport(t *testing.T) {
 	}
 }
 
-// bufferingExporter is a Flusher and a RateSource.
+// bufferingExporter is a Flusher and learns sampling rates.
 type bufferingExporter struct {
 	mu       sync.Mutex
 	held     int
 	flushed  int
-	receiver trace.RateReceiver
+	receiver interface{ ReceiveRates(map[string]float64) }
 }
 
 func (e *bufferingExporter) Export(_ context.Context, batch []trace.Chunk) error {
@@ -484,7 +484,9 @@ func (e *bufferingExporter) Flush(context.Context) error {
 
 func (e *bufferingExporter) Shutdown(context.Context) error { return nil }
 
-func (e *bufferingExporter) SetRateReceiver(r trace.RateReceiver) { e.receiver = r }
+func (e *bufferingExporter) SetRateReceiver(r interface{ ReceiveRates(map[string]float64) }) {
+	e.receiver = r
+}
 
 type rateSampler struct {
 	trace.Sampler
@@ -521,7 +523,7 @@ func TestFlusherAndRateWiring(t *testing.T) {
 		exp.mu.Unlock()
 		tr.Shutdown(context.Background())
 	}
-	// A sampler that is no RateReceiver leaves the exporter unconnected.
+	// A sampler that follows no rates leaves the exporter unconnected.
 	exp := &bufferingExporter{}
 	tr := trace.New(trace.WithExporter(exp))
 	defer tr.Shutdown(context.Background())

@@ -19,9 +19,9 @@ const (
 	tagTraceIDHigh = "_dd.p.tid"
 	ddTagPrefix    = "_dd.p."
 
-	// DefaultTagsHeaderMax is the x-datadog-tags size limit, in bytes,
+	// defaultTagsHeaderMax is the x-datadog-tags size limit, in bytes,
 	// that dd-trace-go applies on extract and, by default, on inject.
-	DefaultTagsHeaderMax = 512
+	defaultTagsHeaderMax = 512
 )
 
 // The reasons in _dd.propagation_error, with dd-trace-go's values.
@@ -226,7 +226,7 @@ func parseDDTags(h string) (kvs, uint64, *extracted) {
 	if h == "" {
 		return nil, 0, nil
 	}
-	if len(h) > DefaultTagsHeaderMax {
+	if len(h) > defaultTagsHeaderMax {
 		return nil, 0, &extracted{propError: propErrExtractSize}
 	}
 	var out []kv

@@ -39,7 +39,7 @@ func FuzzExtractDatadog(f *testing.F) {
 	f.Add("-1", "0", "x", "", "_dd.p.a=,", "ot-baggage-", "")
 	f.Add("18446744073709551616", "1", "-128", "o=1", "_dd.p.k=v,_dd.p.k=w", "OT-BAGGAGE-X", "%zz")
 	f.Add("1", "2", "1", "rum\r\nX: y", "", "ot-baggage-a", "b\x00")
-	p := datadogPropagator{tagsMax: DefaultTagsHeaderMax}
+	p := datadogPropagator{tagsMax: defaultTagsHeaderMax}
 	f.Fuzz(func(t *testing.T, traceID, parentID, prio, origin, tags, bk, bv string) {
 		c := MapCarrier{hdrDDTraceID: traceID, hdrDDParentID: parentID, hdrDDPriority: prio, hdrDDOrigin: origin, hdrDDTags: tags, bk: bv}
 		sc, err := p.Extract(c)
@@ -193,7 +193,7 @@ func FuzzExtractBaggage(f *testing.F) {
 func FuzzExtractStyles(f *testing.F) {
 	f.Add("1234", "5678", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "dd=s:1", "a=1", "64fe8b2a57d3eff7-e457b5a2e4d86bd1-1")
 	f.Add("abc", "", "garbage", "", "=", "0")
-	styles := []string{StyleDatadog, StyleTraceContext, StyleBaggage, StyleB3Multi, StyleB3Single}
+	styles := []string{styleDatadog, styleTraceContext, styleBaggage, styleB3Multi, styleB3Single}
 	p, err := NewPropagator(PropagatorConfig{Inject: styles, Extract: styles})
 	if err != nil {
 		f.Fatal(err)

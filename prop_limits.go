@@ -14,7 +14,7 @@ const maxOriginLen = 128
 
 // maxPropagatedTags bounds the number of propagated trace tags a trace
 // holds (Span.SetPropagatedTag): with the shortest tag taking 10 bytes,
-// x-datadog-tags (DefaultTagsHeaderMax) could not carry more.
+// x-datadog-tags (defaultTagsHeaderMax) could not carry more.
 const maxPropagatedTags = 64
 
 // Datadog baggage (ot-baggage-* headers) is bounded as W3C baggage is

@@ -352,7 +352,7 @@ func BenchmarkInjectExtract(b *testing.B) {
 	tags := []kv{{"_dd.p.dm", "-1"}}
 	sc := SpanContext{traceID: NewTraceID(0x6b08fb4900000000, 0x69eafb56dd6165cb), spanID: 0x69eafb56dd6165cb,
 		priority: 1, hasPriority: true, tags: &tags, w3c: localW3C}
-	for _, style := range []string{StyleDatadog, StyleTraceContext} {
+	for _, style := range []string{styleDatadog, styleTraceContext} {
 		p := mustPropagator(&testing.T{}, PropagatorConfig{Inject: []string{style}, Extract: []string{style}})
 		b.Run(style, func(b *testing.B) {
 			b.ReportAllocs()

@@ -277,7 +277,7 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 		// Kept by the flag but not by s (or no s): an automatic keep.
 		sc.priority = PriorityAutoKeep
 		if hasS {
-			dm = MechanismDefault.tag()
+			dm = mechanismDefault.tag()
 		}
 	default:
 		sc.priority = PriorityAutoReject

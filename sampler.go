@@ -20,18 +20,18 @@ const (
 func (p Priority) Keep() bool { return p > 0 }
 
 // Mechanism is what made a sampling decision; Datadog records it as the
-// propagated tag _dd.p.dm ("-" followed by the number).
+// propagated tag _dd.p.dm ("-" followed by the number). The zero Mechanism
+// is the default one: no rate was known. Span.Keep and Span.Drop decide
+// with the manual mechanism (4), which no sampler overrides.
 type Mechanism int8
 
 const (
-	// MechanismDefault: no rate was known; the trace is kept.
-	MechanismDefault Mechanism = 0
+	mechanismDefault Mechanism = 0 // no rate was known; the trace is kept
 	// MechanismAgentRate: a rate from the Datadog Agent.
 	MechanismAgentRate Mechanism = 1
 	// MechanismRule: a user's sampling rule or global rate.
-	MechanismRule Mechanism = 3
-	// MechanismManual: a manual keep or drop on a span.
-	MechanismManual Mechanism = 4
+	MechanismRule   Mechanism = 3
+	mechanismManual Mechanism = 4 // Span.Keep, Span.Drop, manual.keep...
 )
 
 // Decision is a Sampler's verdict on a new trace.
@@ -63,7 +63,7 @@ type SamplerFunc func(SamplingParams) Decision
 func (f SamplerFunc) Sample(p SamplingParams) Decision { return f(p) }
 
 // KeepAll is the default Sampler: it keeps every trace with
-// PriorityAutoKeep and MechanismDefault.
+// PriorityAutoKeep and the default (zero) Mechanism.
 var KeepAll Sampler = keepAll{}
 
 // keepAll is a concrete type rather than a SamplerFunc: one indirect call
@@ -71,7 +71,7 @@ var KeepAll Sampler = keepAll{}
 type keepAll struct{}
 
 func (keepAll) Sample(SamplingParams) Decision {
-	return Decision{Priority: PriorityAutoKeep, Mechanism: MechanismDefault}
+	return Decision{Priority: PriorityAutoKeep, Mechanism: mechanismDefault}
 }
 
 // SamplingParams describes the local root span being sampled. It is valid

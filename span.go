@@ -182,16 +182,15 @@ func (s *Span) Root() *Span {
 // other services (Datadog's _dd.p.* tags, in x-datadog-tags and in the
 // tracestate's dd= member), such as _dd.p.usr.id. Keys outside _dd.p.* are
 // refused, as Datadog's headers would not carry them, and so is a tag that
-// would take the trace's propagated tags past maxPropagatedTags or past
-// DefaultTagsHeaderMax bytes of keys and values, more than x-datadog-tags
-// can hold.
+// would take the trace's propagated tags past 64 tags or 512 bytes of keys
+// and values, more than x-datadog-tags can hold.
 func (s *Span) SetPropagatedTag(key, value string) {
 	if s == nil || !strings.HasPrefix(key, ddTagPrefix) || key == tagTraceIDHigh || key == tagDecisionMaker {
 		return
 	}
 	ts := s.trace
 	ts.mu.Lock()
-	ts.tags, _ = setKV(ts.tags, key, value, maxPropagatedTags, DefaultTagsHeaderMax)
+	ts.tags, _ = setKV(ts.tags, key, value, maxPropagatedTags, defaultTagsHeaderMax)
 	ts.mu.Unlock()
 }
 
@@ -219,7 +218,7 @@ func (s *Span) Name() string {
 // sampler overrides.
 func (s *Span) Keep() {
 	if s != nil {
-		s.trace.setPriority(PriorityUserKeep, MechanismManual)
+		s.trace.setPriority(PriorityUserKeep, mechanismManual)
 	}
 }
 
@@ -227,7 +226,7 @@ func (s *Span) Keep() {
 // sampler overrides.
 func (s *Span) Drop() {
 	if s != nil {
-		s.trace.setPriority(PriorityUserReject, MechanismManual)
+		s.trace.setPriority(PriorityUserReject, mechanismManual)
 	}
 }
 

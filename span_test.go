@@ -126,10 +126,10 @@ func TestSetTagReplacesAcrossKinds(t *testing.T) {
 
 func TestSetTagSpecialKeys(t *testing.T) {
 	s := one(t, func(s *trace.Span) {
-		s.SetTag(trace.TagServiceName, "other")
-		s.SetTag(trace.TagResourceName, "GET /x")
-		s.SetTag(trace.TagSpanType, "web")
-		s.SetTag(trace.TagSpanName, "renamed")
+		s.SetTag("service.name", "other")
+		s.SetTag("resource.name", "GET /x")
+		s.SetTag("span.type", "web")
+		s.SetTag("span.name", "renamed")
 	})
 	if s.Service() != "other" || s.Resource() != "GET /x" || s.Type() != "web" || s.Name() != "renamed" {
 		t.Fatalf("got %v", s)
@@ -156,23 +156,23 @@ func TestSetTagError(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := one(t, func(s *trace.Span) {
 				for _, v := range c.vals {
-					s.SetTag(trace.TagError, v)
+					s.SetTag("error", v)
 				}
 			})
 			if s.IsError() != c.errored {
 				t.Fatalf("IsError = %v", s.IsError())
 			}
-			msg, _ := s.Tag(trace.TagErrorMessage)
+			msg, _ := s.Tag("error.message")
 			if msg.String() != c.msg {
 				t.Errorf("error.message = %q, want %q", msg.String(), c.msg)
 			}
 		})
 	}
 	s := one(t, func(s *trace.Span) { s.SetTag("error", fmt.Errorf("wrapped: %w", fs.ErrNotExist)) })
-	if typ, _ := s.Tag(trace.TagErrorType); typ.String() != "*fmt.wrapError" {
+	if typ, _ := s.Tag("error.type"); typ.String() != "*fmt.wrapError" {
 		t.Errorf("error.type = %q", typ.String())
 	}
-	if st, _ := s.Tag(trace.TagErrorStack); !strings.Contains(st.String(), "TestSetTagError") {
+	if st, _ := s.Tag("error.stack"); !strings.Contains(st.String(), "TestSetTagError") {
 		t.Errorf("error.stack does not start in the caller:\n%s", st.String())
 	}
 }
@@ -181,10 +181,10 @@ func TestSetError(t *testing.T) {
 	err := errors.New("boom")
 	s := one(t, func(s *trace.Span) { s.SetError(err) })
 	got := tags(s)
-	if !s.IsError() || got[trace.TagErrorMessage].String() != "boom" || got[trace.TagErrorType].String() != "*errors.errorString" {
+	if !s.IsError() || got["error.message"].String() != "boom" || got["error.type"].String() != "*errors.errorString" {
 		t.Fatalf("tags = %v", got)
 	}
-	st := got[trace.TagErrorStack].String()
+	st := got["error.stack"].String()
 	first := strings.SplitN(st, "\n", 2)[0]
 	if !strings.Contains(first, "TestSetError") {
 		t.Errorf("the stack's first frame is %q, want the caller of SetError", first)
@@ -196,7 +196,7 @@ func TestSetError(t *testing.T) {
 	}
 
 	s = one(t, func(s *trace.Span) { s.SetError(err) }, trace.WithStackDepth(0))
-	if _, ok := s.Tag(trace.TagErrorStack); ok {
+	if _, ok := s.Tag("error.stack"); ok {
 		t.Error("WithStackDepth(0) still recorded a stack")
 	}
 }
@@ -209,21 +209,21 @@ func TestFinishOptions(t *testing.T) {
 	_, a := tr.Start(ctx, "with-stack")
 	a.Finish(trace.WithError(err))
 	_, b := tr.Start(ctx, "no-stack")
-	b.Finish(trace.WithError(err), trace.NoStack())
+	b.Finish(trace.WithError(err), trace.StackDepth(0, 0))
 	_, c := tr.Start(ctx, "one-frame")
 	c.Finish(trace.WithError(err), trace.StackDepth(1, 0))
 	_, d := tr.Start(ctx, "nil-error")
 	d.Finish(trace.WithError(nil))
 
 	got := byName(spans())
-	st, _ := got["with-stack"].Tag(trace.TagErrorStack)
+	st, _ := got["with-stack"].Tag("error.stack")
 	if !strings.HasPrefix(st.String(), "github.com/ctxtrace/trace_test.TestFinishOptions") {
 		t.Errorf("stack starts with %q", strings.SplitN(st.String(), "\n", 2)[0])
 	}
-	if _, ok := got["no-stack"].Tag(trace.TagErrorStack); ok || !got["no-stack"].IsError() {
+	if _, ok := got["no-stack"].Tag("error.stack"); ok || !got["no-stack"].IsError() {
 		t.Errorf("NoStack: %v", tags(got["no-stack"]))
 	}
-	st, _ = got["one-frame"].Tag(trace.TagErrorStack)
+	st, _ = got["one-frame"].Tag("error.stack")
 	if n := strings.Count(st.String(), "\n"); n != 2 {
 		t.Errorf("StackDepth(1, 0) kept %d lines:\n%s", n, st.String())
 	}
@@ -425,7 +425,7 @@ func TestCallbacksDoNotDeadlock(t *testing.T) {
 		ctx, s = tr.Start(context.Background(), "op")
 		r := reentrant{&s}
 		s.SetTag("k", r)
-		s.SetTag(trace.TagError, r)
+		s.SetTag("error", r)
 		s.SetError(r)
 		func() {
 			defer func() { _ = recover() }()
@@ -482,7 +482,7 @@ func TestLinks(t *testing.T) {
 	tr, spans := newTracer(t)
 	_, other := tr.Start(context.Background(), "other")
 	attrs := map[string]string{"link.kind": "follows"}
-	_, s := tr.Start(context.Background(), "op", trace.WithLinks(trace.LinkTo(other.Context(), attrs), trace.Link{}))
+	_, s := tr.Start(context.Background(), "op", trace.WithLinks(trace.Link{TraceID: other.Context().TraceID(), SpanID: other.Context().SpanID(), Attributes: attrs}, trace.Link{}))
 	attrs["link.kind"] = "changed" // the span kept a copy
 	s.AddLink(trace.Link{TraceID: trace.NewTraceID(1, 2), SpanID: 3, Tracestate: "dd=s:1", Flags: 1})
 	s.AddLink(trace.Link{TraceID: trace.NewTraceID(1, 2)}) // no span id: ignored

@@ -2,9 +2,7 @@ package trace
 
 import (
 	"context"
-	"maps"
 	rtrace "runtime/trace"
-	"slices"
 	"time"
 
 	"github.com/ctxtrace/trace/internal/id"
@@ -161,7 +159,7 @@ func (s *Span) startTrace(parent SpanContext) {
 }
 
 // applyStartOptions applies the span options: service, resource and type,
-// then the tracer's global tags and env, then the Tag, Tags and WithLinks
+// then the tracer's global tags and env, then the Tag and WithLinks
 // options in order.
 func (s *Span) applyStartOptions(cfg *spanConfig, opts []SpanOption) {
 	if cfg.service != "" {
@@ -177,7 +175,7 @@ func (s *Span) applyStartOptions(cfg *spanConfig, opts []SpanOption) {
 		s.tags.add(g.key, g.val)
 	}
 	if env := s.tracer.cfg.env; env != "" {
-		s.setValueLocked("env", StringValue(env))
+		s.setValueLocked("env", stringValue(env))
 	}
 	for i := range opts {
 		switch o := &opts[i]; o.kind {
@@ -191,11 +189,6 @@ func (s *Span) applyStartOptions(cfg *spanConfig, opts []SpanOption) {
 			links, _ := o.val.([]Link)
 			for _, l := range links {
 				s.addLinkLocked(l)
-			}
-		case optTags:
-			m, _ := o.val.(map[string]any)
-			for _, k := range slices.Sorted(maps.Keys(m)) {
-				s.setTagLocked(k, toValue(m[k]), m[k])
 			}
 		}
 	}
@@ -212,7 +205,7 @@ func (s *Span) applyServiceDefaults() {
 	}
 	if cfg.version != "" && s.service == cfg.service {
 		if _, set := s.tags.get("version"); !set {
-			s.setValueLocked("version", StringValue(cfg.version))
+			s.setValueLocked("version", stringValue(cfg.version))
 		}
 	}
 }
@@ -221,11 +214,11 @@ func (s *Span) applyServiceDefaults() {
 // last Datadog parent upstream, a propagation error, links to other traces.
 func (s *Span) applyExtracted(parent SpanContext) {
 	if parent.ddParent != 0 {
-		s.setValueLocked(tagParentID, StringValue(hex16(parent.ddParent)))
+		s.setValueLocked(tagParentID, stringValue(hex16(parent.ddParent)))
 	}
 	if x := parent.extracted; x != nil {
 		if x.propError != "" {
-			s.setValueLocked(tagPropagationError, StringValue(x.propError))
+			s.setValueLocked(tagPropagationError, stringValue(x.propError))
 		}
 		for _, l := range x.links {
 			s.addLinkLocked(l)
@@ -246,12 +239,12 @@ func (s *Span) sample() {
 func (s *Span) applyDecisionLocked(d Decision) {
 	switch d.Mechanism {
 	case MechanismAgentRate:
-		s.setValueLocked("_dd.agent_psr", NumberValue(d.Rate))
+		s.setValueLocked("_dd.agent_psr", numberValue(d.Rate))
 	case MechanismRule:
-		s.setValueLocked("_dd.rule_psr", NumberValue(d.Rate))
+		s.setValueLocked("_dd.rule_psr", numberValue(d.Rate))
 	}
 	if d.Limited {
-		s.setValueLocked("_dd.limit_psr", NumberValue(d.LimitRate))
+		s.setValueLocked("_dd.limit_psr", numberValue(d.LimitRate))
 	}
 	s.trace.setPriority(d.Priority, d.Mechanism)
 }

@@ -12,29 +12,33 @@ import (
 
 // Propagation styles, named as DD_TRACE_PROPAGATION_STYLE names them.
 const (
-	StyleDatadog      = "datadog"          // x-datadog-* headers
-	StyleTraceContext = "tracecontext"     // W3C traceparent and tracestate
-	StyleBaggage      = "baggage"          // W3C baggage
-	StyleB3Multi      = "b3multi"          // X-B3-* headers ("b3" is accepted too)
-	StyleB3Single     = "b3 single header" // the b3 header
-	StyleNone         = "none"             // nothing
+	styleDatadog      = "datadog"          // x-datadog-* headers
+	styleTraceContext = "tracecontext"     // W3C traceparent and tracestate
+	styleBaggage      = "baggage"          // W3C baggage
+	styleB3Multi      = "b3multi"          // X-B3-* headers ("b3" is accepted too)
+	styleB3Single     = "b3 single header" // the b3 header
+	styleNone         = "none"             // nothing
 )
 
-// DefaultStyles is what is injected and extracted unless configured
+// defaultStyles is what is injected and extracted unless configured
 // otherwise, as in dd-trace-go.
-var DefaultStyles = []string{StyleDatadog, StyleTraceContext, StyleBaggage}
+var defaultStyles = []string{styleDatadog, styleTraceContext, styleBaggage}
 
 // PropagatorConfig configures NewPropagator.
 type PropagatorConfig struct {
-	// Inject and Extract list the styles, in order. Nil means
-	// DefaultStyles; an empty list or StyleNone alone means none.
+	// Inject and Extract list the styles, in order, by the names of
+	// DD_TRACE_PROPAGATION_STYLE: "datadog" (x-datadog-* headers),
+	// "tracecontext" (W3C traceparent and tracestate), "baggage" (W3C
+	// baggage), "b3multi" or "b3" (X-B3-* headers), "b3 single header"
+	// (the b3 header). Nil means datadog, tracecontext and baggage; an
+	// empty list, or "none" alone, means none.
 	Inject, Extract []string
 	// ExtractFirst stops extraction at the first style that finds a valid
 	// context: no tracestate merge and no links from the other styles.
 	// W3C baggage is still read.
 	ExtractFirst bool
 	// TagsHeaderMax bounds x-datadog-tags on inject, in bytes: 0 means
-	// DefaultTagsHeaderMax, a negative value writes no x-datadog-tags.
+	// 512, Datadog's default; a negative value writes no x-datadog-tags.
 	TagsHeaderMax int
 }
 
@@ -45,7 +49,7 @@ func NewPropagator(cfg PropagatorConfig) (Propagator, error) {
 	tagsMax := cfg.TagsHeaderMax
 	switch {
 	case tagsMax == 0:
-		tagsMax = DefaultTagsHeaderMax
+		tagsMax = defaultTagsHeaderMax
 	case tagsMax < 0:
 		tagsMax = 0
 	}
@@ -70,23 +74,23 @@ type stylePropagator interface {
 
 func resolveStyles(names []string, tagsMax int, errs []error) ([]namedPropagator, []error) {
 	if names == nil {
-		names = DefaultStyles
+		names = defaultStyles
 	}
 	var out []namedPropagator
 	for _, n := range names {
 		var np namedPropagator
 		switch strings.ToLower(strings.TrimSpace(n)) {
-		case StyleDatadog:
+		case styleDatadog:
 			np = namedPropagator{"datadog", datadogPropagator{tagsMax: tagsMax}}
-		case StyleTraceContext:
+		case styleTraceContext:
 			np = namedPropagator{"tracecontext", tracecontextPropagator{}}
-		case StyleBaggage:
+		case styleBaggage:
 			np = namedPropagator{"baggage", baggagePropagator{}}
-		case StyleB3Multi, "b3":
+		case styleB3Multi, "b3":
 			np = namedPropagator{"b3multi", b3MultiPropagator{}}
-		case StyleB3Single:
+		case styleB3Single:
 			np = namedPropagator{"b3", b3SinglePropagator{}}
-		case StyleNone, "":
+		case styleNone, "":
 			continue
 		default:
 			errs = append(errs, fmt.Errorf("trace: unknown propagation style %q", n))
@@ -99,10 +103,10 @@ func resolveStyles(names []string, tagsMax int, errs []error) ([]namedPropagator
 	return out, errs
 }
 
-// ParseStyles splits a DD_TRACE_PROPAGATION_STYLE value: names separated
+// parseStyles splits a DD_TRACE_PROPAGATION_STYLE value: names separated
 // by commas, in any case, spaces around them ignored. An empty value
 // returns nil (the default).
-func ParseStyles(s string) []string {
+func parseStyles(s string) []string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil
@@ -123,25 +127,25 @@ func ParseStyles(s string) []string {
 // propagator.
 func PropagatorFromEnv() (Propagator, error) {
 	var errs []error
-	both := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE", ""))
+	both := parseStyles(env.String("DD_TRACE_PROPAGATION_STYLE", ""))
 	cfg := PropagatorConfig{Inject: both, Extract: both}
-	if v := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_INJECT", "")); v != nil {
+	if v := parseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_INJECT", "")); v != nil {
 		cfg.Inject = v
 	}
-	if v := ParseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_EXTRACT", "")); v != nil {
+	if v := parseStyles(env.String("DD_TRACE_PROPAGATION_STYLE_EXTRACT", "")); v != nil {
 		cfg.Extract = v
 	}
 	first, err := env.Bool("DD_TRACE_PROPAGATION_EXTRACT_FIRST", false)
 	errs = append(errs, err)
 	cfg.ExtractFirst = first
-	n, err := env.Int("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH", DefaultTagsHeaderMax)
+	n, err := env.Int("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH", defaultTagsHeaderMax)
 	errs = append(errs, err)
 	switch {
 	case n == 0:
 		cfg.TagsHeaderMax = -1
-	case n < 0 || n > DefaultTagsHeaderMax:
-		errs = append(errs, fmt.Errorf("trace: DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH=%d is outside 0..%d", n, DefaultTagsHeaderMax))
-		cfg.TagsHeaderMax = max(min(n, DefaultTagsHeaderMax), -1)
+	case n < 0 || n > defaultTagsHeaderMax:
+		errs = append(errs, fmt.Errorf("trace: DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH=%d is outside 0..%d", n, defaultTagsHeaderMax))
+		cfg.TagsHeaderMax = max(min(n, defaultTagsHeaderMax), -1)
 	default:
 		cfg.TagsHeaderMax = n
 	}
@@ -158,7 +162,7 @@ func PropagatorFromEnv() (Propagator, error) {
 
 func knownStyle(n string) bool {
 	switch n {
-	case StyleDatadog, StyleTraceContext, StyleBaggage, StyleB3Multi, "b3", StyleB3Single, StyleNone:
+	case styleDatadog, styleTraceContext, styleBaggage, styleB3Multi, "b3", styleB3Single, styleNone:
 		return true
 	}
 	return false

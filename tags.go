@@ -11,28 +11,28 @@ import (
 
 // Tag keys with a meaning of their own, as in dd-trace-go's ext package.
 const (
-	// TagServiceName set with SetTag changes the span's service.
-	TagServiceName = "service.name"
-	// TagResourceName set with SetTag changes the span's resource.
-	TagResourceName = "resource.name"
-	// TagSpanType set with SetTag changes the span's type.
-	TagSpanType = "span.type"
-	// TagSpanName set with SetTag changes the span's name.
-	TagSpanName = "span.name"
-	// TagError set with SetTag marks or clears the error: an error value
+	// tagServiceName set with SetTag changes the span's service.
+	tagServiceName = "service.name"
+	// tagResourceName set with SetTag changes the span's resource.
+	tagResourceName = "resource.name"
+	// tagSpanType set with SetTag changes the span's type.
+	tagSpanType = "span.type"
+	// tagSpanName set with SetTag changes the span's name.
+	tagSpanName = "span.name"
+	// tagError set with SetTag marks or clears the error: an error value
 	// records it as SetError does, true or any other non-nil value marks the
 	// span as an error, false and nil clear the mark.
-	TagError = "error"
-	// TagErrorMessage, TagErrorType and TagErrorStack describe an error.
-	TagErrorMessage = "error.message"
-	TagErrorType    = "error.type"
-	TagErrorStack   = "error.stack"
-	// TagManualKeep set with SetTag to true keeps the trace (PriorityUserKeep).
-	TagManualKeep = "manual.keep"
-	// TagManualDrop set with SetTag to true drops the trace (PriorityUserReject).
-	TagManualDrop = "manual.drop"
-	// TagSamplingPriority set with SetTag to a number sets the trace's priority.
-	TagSamplingPriority = "sampling.priority"
+	tagError = "error"
+	// tagErrorMessage, tagErrorType and tagErrorStack describe an error.
+	tagErrorMessage = "error.message"
+	tagErrorType    = "error.type"
+	tagErrorStack   = "error.stack"
+	// tagManualKeep set with SetTag to true keeps the trace (PriorityUserKeep).
+	tagManualKeep = "manual.keep"
+	// tagManualDrop set with SetTag to true drops the trace (PriorityUserReject).
+	tagManualDrop = "manual.drop"
+	// tagSamplingPriority set with SetTag to a number sets the trace's priority.
+	tagSamplingPriority = "sampling.priority"
 )
 
 // SetTag sets the tag key to value, replacing any value it had.
@@ -42,8 +42,12 @@ const (
 // which lose precision as float64 and are kept as decimal text; []byte,
 // fmt.Stringer and error values as their text; a slice or an array as one
 // tag per element, named key.0, key.1 and so on; anything else as fmt.Sprint
-// formats it. Some keys have a meaning of their own (see TagServiceName and
-// the constants after it). Keys longer than the tracer's limit are cut,
+// formats it. Some keys have a meaning of their own, as in dd-trace-go:
+// "service.name", "resource.name", "span.type" and "span.name" change the
+// span's service, resource, type and name; "error" marks or clears the
+// error (an error value records it as SetError does); "manual.keep" and
+// "manual.drop" set to true keep or drop the trace; "sampling.priority"
+// set to an integer from -128 to 127 sets the trace's priority. Keys longer than the tracer's limit are cut,
 // values too; once a span holds the maximum number of tags, new keys are
 // dropped and counted in Stats.
 func (s *Span) SetTag(key string, value any) {
@@ -52,7 +56,7 @@ func (s *Span) SetTag(key string, value any) {
 	}
 	// Everything that runs the caller's code (String and Error methods)
 	// runs before the lock: that code may call back into the span.
-	if key == TagError {
+	if key == tagError {
 		if err, ok := value.(error); ok {
 			info := describeError(err, s.tracer.cfg.stackDepth, 1)
 			s.mu.Lock()
@@ -110,19 +114,19 @@ func (s *Span) SetTags(tags iter.Seq2[string, any]) {
 // value as given, for the keys whose meaning depends on its type.
 func (s *Span) setTagLocked(key string, v Value, raw any) {
 	switch key {
-	case TagServiceName:
+	case tagServiceName:
 		s.service = s.cleanLocked(v.String(), maxNameLen)
 		return
-	case TagResourceName:
+	case tagResourceName:
 		s.resource = s.cleanLocked(v.String(), maxResourceLen)
 		return
-	case TagSpanType:
+	case tagSpanType:
 		s.spanType = s.cleanLocked(v.String(), maxNameLen)
 		return
-	case TagSpanName:
+	case tagSpanName:
 		s.name = s.cleanLocked(v.String(), maxNameLen)
 		return
-	case TagError:
+	case tagError:
 		switch e := raw.(type) {
 		case nil:
 			s.errored = false
@@ -135,22 +139,22 @@ func (s *Span) setTagLocked(key string, v Value, raw any) {
 			s.errored = true
 		}
 		return
-	case TagManualKeep, TagManualDrop:
+	case tagManualKeep, tagManualDrop:
 		if b, ok := raw.(bool); ok && !b {
 			return
 		}
 		p := PriorityUserKeep
-		if key == TagManualDrop {
+		if key == tagManualDrop {
 			p = PriorityUserReject
 		}
-		s.trace.setPriority(p, MechanismManual)
+		s.trace.setPriority(p, mechanismManual)
 		return
-	case TagSamplingPriority:
+	case tagSamplingPriority:
 		// Only an integer that a Priority holds is a priority: anything
 		// else is ignored, not wrapped (256 would become 0, a drop). An
 		// out-of-range conversion gives some int8, never equal to v.num.
 		if p := Priority(v.num); v.isNum() && float64(p) == v.num {
-			s.trace.setPriority(p, MechanismManual)
+			s.trace.setPriority(p, mechanismManual)
 		}
 		return
 	}
@@ -208,29 +212,29 @@ func valueOf(v any, hops int) Value {
 	case string:
 		return Value{str: v}
 	case float64:
-		return NumberValue(v)
+		return numberValue(v)
 	case int:
 		return intValue(int64(v))
 	case int64:
 		return intValue(v)
 	case int32:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case int16:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case int8:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case uint:
 		return uintValue(uint64(v))
 	case uint64:
 		return uintValue(v)
 	case uint32:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case uint16:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case uint8:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case float32:
-		return NumberValue(float64(v))
+		return numberValue(float64(v))
 	case bool:
 		if v {
 			return Value{str: "true"}
@@ -272,14 +276,14 @@ func intValue(v int64) Value {
 	if v >= maxExactInt || v <= -maxExactInt {
 		return Value{str: strconv.FormatInt(v, 10)}
 	}
-	return NumberValue(float64(v))
+	return numberValue(float64(v))
 }
 
 func uintValue(v uint64) Value {
 	if v >= maxExactInt {
 		return Value{str: strconv.FormatUint(v, 10)}
 	}
-	return NumberValue(float64(v))
+	return numberValue(float64(v))
 }
 
 // textOf formats v, recovering from a panicking String or Error method.

@@ -24,8 +24,8 @@ type Tracer struct {
 // Without WithExporter, finished traces are discarded.
 func New(opts ...Option) *Tracer {
 	t := &Tracer{cfg: newConfig(opts)}
-	if src, ok := t.cfg.exporter.(RateSource); ok {
-		if rcv, ok := t.cfg.sampler.(RateReceiver); ok {
+	if src, ok := t.cfg.exporter.(rateSource); ok {
+		if rcv, ok := t.cfg.sampler.(rateReceiver); ok {
 			src.SetRateReceiver(rcv)
 		}
 	}

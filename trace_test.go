@@ -163,7 +163,7 @@ func TestStartOptionsTags(t *testing.T) {
 		return trace.Decision{Priority: trace.PriorityAutoKeep}
 	})
 	tr, spans := newTracer(t, trace.WithSampler(sampler))
-	_, s := tr.Start(context.Background(), "op", trace.Resource("res"), trace.Tag("a", 1), trace.Tags(map[string]any{"b": "two", "c": 3.5}))
+	_, s := tr.Start(context.Background(), "op", trace.Resource("res"), trace.Tag("a", 1), trace.Tag("b", "two"), trace.Tag("c", 3.5))
 	s.Finish()
 	if len(seen) != 3 {
 		t.Errorf("the sampler saw %v", seen)
@@ -187,17 +187,17 @@ func TestSamplingDecisions(t *testing.T) {
 			trace.PriorityAutoKeep, "-1", map[string]float64{"_dd.agent_psr": 0.5}},
 		{"rule drop", trace.Decision{Priority: trace.PriorityUserReject, Mechanism: trace.MechanismRule, Rate: 0, Limited: true, LimitRate: 0.75}, nil,
 			trace.PriorityUserReject, "", map[string]float64{"_dd.rule_psr": 0, "_dd.limit_psr": 0.75}},
-		{"manual keep wins", trace.Decision{Priority: trace.PriorityAutoReject}, func(s *trace.Span) { s.SetTag(trace.TagManualKeep, true) },
+		{"manual keep wins", trace.Decision{Priority: trace.PriorityAutoReject}, func(s *trace.Span) { s.SetTag("manual.keep", true) },
 			trace.PriorityUserKeep, "-4", nil},
-		{"manual keep false is ignored", trace.Decision{Priority: trace.PriorityAutoReject}, func(s *trace.Span) { s.SetTag(trace.TagManualKeep, false) },
+		{"manual keep false is ignored", trace.Decision{Priority: trace.PriorityAutoReject}, func(s *trace.Span) { s.SetTag("manual.keep", false) },
 			trace.PriorityAutoReject, "", nil},
-		{"manual drop", trace.Decision{Priority: trace.PriorityAutoKeep}, func(s *trace.Span) { s.SetTag(trace.TagManualDrop, true) },
+		{"manual drop", trace.Decision{Priority: trace.PriorityAutoKeep}, func(s *trace.Span) { s.SetTag("manual.drop", true) },
 			trace.PriorityUserReject, "", nil},
 		{"Keep method", trace.Decision{Priority: trace.PriorityAutoReject}, func(s *trace.Span) { s.Keep() },
 			trace.PriorityUserKeep, "-4", nil},
 		{"Drop method", trace.Decision{Priority: trace.PriorityAutoKeep}, func(s *trace.Span) { s.Drop() },
 			trace.PriorityUserReject, "", nil},
-		{"sampling.priority", trace.Decision{Priority: trace.PriorityAutoKeep}, func(s *trace.Span) { s.SetTag(trace.TagSamplingPriority, 2) },
+		{"sampling.priority", trace.Decision{Priority: trace.PriorityAutoKeep}, func(s *trace.Span) { s.SetTag("sampling.priority", 2) },
 			trace.PriorityUserKeep, "-4", nil},
 	}
 	for _, c := range cases {
@@ -276,12 +276,12 @@ func TestDo(t *testing.T) {
 		if !s.IsError() {
 			t.Errorf("%s not marked as an error", s.Name())
 		}
-		msg, _ := s.Tag(trace.TagErrorMessage)
+		msg, _ := s.Tag("error.message")
 		if msg.String() != "failed" {
 			t.Errorf("%s: error.message = %q", s.Name(), msg.String())
 		}
 	}
-	st, _ := out.Tag(trace.TagErrorStack)
+	st, _ := out.Tag("error.stack")
 	if !strings.HasPrefix(st.String(), "github.com/ctxtrace/trace_test.TestDo") {
 		t.Errorf("the stack starts with %q, want Do's caller", strings.SplitN(st.String(), "\n", 2)[0])
 	}
@@ -311,10 +311,10 @@ func TestDoPanic(t *testing.T) {
 		t.Fatalf("%d spans, want 1: the panicking span is finished", len(got))
 	}
 	tg := tags(got[0])
-	if !got[0].IsError() || tg[trace.TagErrorMessage].String() != "panic: &{7}" || tg[trace.TagErrorType].String() != "*trace_test.panicValue" {
+	if !got[0].IsError() || tg["error.message"].String() != "panic: &{7}" || tg["error.type"].String() != "*trace_test.panicValue" {
 		t.Errorf("tags = %v", tg)
 	}
-	if st := tg[trace.TagErrorStack].String(); !strings.Contains(st, "TestDoPanic") {
+	if st := tg["error.stack"].String(); !strings.Contains(st, "TestDoPanic") {
 		t.Errorf("stack does not show the panicking function:\n%s", st)
 	}
 }
@@ -327,7 +327,7 @@ func TestDoPanicWithError(t *testing.T) {
 		_ = tr.Do(context.Background(), "op", func(context.Context) error { panic(perr) })
 	}()
 	tg := tags(spans()[0])
-	if tg[trace.TagErrorType].String() != "*errors.errorString" || tg[trace.TagErrorMessage].String() != "panic: as error" {
+	if tg["error.type"].String() != "*errors.errorString" || tg["error.message"].String() != "panic: as error" {
 		t.Errorf("tags = %v", tg)
 	}
 }
@@ -494,7 +494,7 @@ func TestDoRuntimePanicStack(t *testing.T) {
 			return nil
 		})
 	}()
-	st, _ := spans()[0].Tag(trace.TagErrorStack)
+	st, _ := spans()[0].Tag("error.stack")
 	first := strings.SplitN(st.String(), "\n", 2)[0]
 	if !strings.HasPrefix(first, "github.com/ctxtrace/trace_test.TestDoRuntimePanicStack") {
 		t.Errorf("the stack starts at %q, want the function that panicked:\n%s", first, st.String())

@@ -42,7 +42,7 @@ func (ts *traceState) root() *Span { return ts.one[0].s }
 func (ts *traceState) setPriority(p Priority, m Mechanism) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if ts.hasPriority && ts.mechanism == MechanismManual && m != MechanismManual {
+	if ts.hasPriority && ts.mechanism == mechanismManual && m != mechanismManual {
 		return
 	}
 	ts.priority, ts.hasPriority, ts.mechanism = p, true, m

@@ -44,11 +44,11 @@ type Value struct {
 // other string shares its bytes, and compared by address.
 var numberMark = strings.Clone("#")
 
-// StringValue returns a Value holding s.
-func StringValue(s string) Value { return Value{str: s} }
+// stringValue returns a Value holding s.
+func stringValue(s string) Value { return Value{str: s} }
 
-// NumberValue returns a Value holding f.
-func NumberValue(f float64) Value { return Value{str: numberMark, num: f} }
+// numberValue returns a Value holding f.
+func numberValue(f float64) Value { return Value{str: numberMark, num: f} }
 
 // isNum reports whether v holds a number.
 func (v Value) isNum() bool {

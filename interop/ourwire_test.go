@@ -505,15 +505,15 @@ func richWorkload(t *testing.T, tr *trace.Tracer) {
 		_, fetch := tr.Start(dctx, "db.fetch")
 		_, upper := tr.Start(ctx, "svc.upper", trace.Service("SVC"))
 		_, renamed := tr.Start(ctx, "renamed.later")
-		renamed.SetTag(trace.TagServiceName, "cache")
+		renamed.SetTag("service.name", "cache")
 		_, late := tr.Start(ctx, "child.after.root", trace.WithLinks(
-			trace.LinkTo(a.Context(), map[string]string{"link.kind": "follows", "ü": "\xff"}),
+			trace.Link{TraceID: a.Context().TraceID(), SpanID: a.Context().SpanID(), Attributes: map[string]string{"link.kind": "follows", "ü": "\xff"}},
 			trace.Link{TraceID: trace.NewTraceID(0x2222222222222222, 0x1111111111111111), SpanID: 0x3333333333333333,
 				Tracestate: "dd=s:1;t.dm:-4", Flags: 1},
 			trace.Link{TraceID: trace.NewTraceID(0, 5), SpanID: 6},
 			trace.Link{SpanID: 7}, // no trace id: ignored
 		))
-		late.AddLink(trace.LinkTo(db.Context(), nil))
+		late.AddLink(trace.Link{TraceID: db.Context().TraceID(), SpanID: db.Context().SpanID()})
 		fetch.Finish()
 		db.Finish()
 		upper.Finish()
@@ -529,21 +529,21 @@ func richWorkload(t *testing.T, tr *trace.Tracer) {
 		_, s := tr.Start(ctx, "err.withError")
 		s.Finish(trace.WithError(errors.New("boom")))
 		_, s = tr.Start(ctx, "err.noStack")
-		s.Finish(trace.WithError(wireErr{7}), trace.NoStack())
+		s.Finish(trace.WithError(wireErr{7}), trace.StackDepth(0, 0))
 		_, s = tr.Start(ctx, "err.depth")
 		s.Finish(trace.WithError(errors.New("shallow")), trace.StackDepth(2, 0))
 		_, s = tr.Start(ctx, "err.setTag")
-		s.SetTag(trace.TagError, fmt.Errorf("wrapped: %w", errors.New("inner")))
+		s.SetTag("error", fmt.Errorf("wrapped: %w", errors.New("inner")))
 		s.Finish()
 		_, s = tr.Start(ctx, "err.true")
-		s.SetTag(trace.TagError, true)
+		s.SetTag("error", true)
 		s.Finish()
 		_, s = tr.Start(ctx, "err.text")
-		s.SetTag(trace.TagError, "a text")
+		s.SetTag("error", "a text")
 		s.Finish()
 		_, s = tr.Start(ctx, "err.cleared")
 		s.SetError(errors.New("cleared"))
-		s.SetTag(trace.TagError, false)
+		s.SetTag("error", false)
 		s.Finish()
 		_ = tr.Do(ctx, "err.do", func(context.Context) error { return errors.New("from Do") })
 		func() {
@@ -587,9 +587,9 @@ func richWorkload(t *testing.T, tr *trace.Tracer) {
 			func(r, _ *trace.Span) { r.Keep() },
 			func(r, _ *trace.Span) { r.Drop() },
 			func(_, c *trace.Span) { c.Keep() },
-			func(r, _ *trace.Span) { r.SetTag(trace.TagManualKeep, true) },
-			func(r, _ *trace.Span) { r.SetTag(trace.TagManualDrop, true) },
-			func(r, _ *trace.Span) { r.SetTag(trace.TagSamplingPriority, 2) },
+			func(r, _ *trace.Span) { r.SetTag("manual.keep", true) },
+			func(r, _ *trace.Span) { r.SetTag("manual.drop", true) },
+			func(r, _ *trace.Span) { r.SetTag("sampling.priority", 2) },
 			func(r, c *trace.Span) { r.Keep(); c.Drop() },
 		} {
 			ctx, r := tr.Start(bg, fmt.Sprintf("manual%d.root", i))

@@ -151,7 +151,7 @@ func (r *Rules) Sample(p trace.SamplingParams) trace.Decision {
 
 // ReceiveRates hands the Agent's rates to the fallback, when it takes them.
 func (r *Rules) ReceiveRates(rates map[string]float64) {
-	if rr, ok := r.fallback.(trace.RateReceiver); ok {
+	if rr, ok := r.fallback.(interface{ ReceiveRates(map[string]float64) }); ok {
 		rr.ReceiveRates(rates)
 	}
 }

@@ -70,7 +70,7 @@ type agentRate struct {
 type serviceEnv struct{ service, env string }
 
 // AgentRates is a trace.Sampler that keeps traces at the rates the Datadog
-// Agent sends back (trace.RateReceiver: trace.New connects it to the agent
+// Agent sends back (its ReceiveRates method: trace.New connects it to the agent
 // exporter). Before the Agent has answered, every trace is kept. It is
 // safe for concurrent use, and takes no lock to decide.
 type AgentRates struct {

@@ -72,7 +72,7 @@ func run(out, errOut io.Writer, jsonMode bool) error {
 			}
 			return a
 		},
-	}), trace.LogTraceID128()))
+	})))
 
 	inv, err := startInventory(logger)
 	if err != nil {
@@ -260,6 +260,7 @@ func renderRecommendations(ctx context.Context, o order, errOut io.Writer) {
 		work(time.Millisecond)
 		var scores map[string]float64
 		if o.id%2 == 0 {
+			//lint:ignore SA5000 the demo's bug, on purpose: Do records the panic on the span
 			scores["tea"] = 1 // a bug: assignment to a nil map panics
 		}
 		return nil

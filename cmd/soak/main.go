@@ -43,12 +43,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/ctxtrace/trace"
 )
 
 const (
-	defaultBudget = trace.DefaultMemoryBudget
+	defaultBudget = 32 << 20 // the tracer's default budget (trace.WithMemoryBudget)
 	budgetSlack   = 16 << 20 // growth allowed beyond the budget
 	maxFinishP99  = 50 * time.Microsecond
 	mib           = 1 << 20
@@ -75,7 +73,7 @@ func run(args []string, out io.Writer) ([]*result, error) {
 	modeFlag := fs.String("mode", "down,blackhole,slow,500", "stand-in agents, comma-separated: "+strings.Join(modes, ","))
 	rateFlag := fs.String("rate", "5,full", `load levels, comma-separated: spans a second from one goroutine, or "full"`)
 	duration := fs.Duration("duration", 60*time.Second, "load time of each run")
-	budget := fs.Int("budget", 0, "bytes for trace.WithMemoryBudget; 0 leaves the default (trace.DefaultMemoryBudget)")
+	budget := fs.Int("budget", 0, "bytes for trace.WithMemoryBudget; 0 leaves the default (32 MiB)")
 	shutdown := fs.Duration("shutdown", 5*time.Second, "deadline of the tracer's Shutdown")
 	heapEvery := fs.Duration("heap-every", 2*time.Second, "how often to stop the load, run two GCs and measure the live heap")
 	quiet := fs.Bool("quiet", false, "discard the tracer's log lines (they are still counted)")

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/exporter/memory"
+	"github.com/ctxtrace/trace/internal/hook"
 )
 
 // Tracer is a mock tracer, the default of the trace and tracer packages
@@ -76,15 +77,15 @@ func Start() Tracer {
 		trace.WithExporter(m.mem),
 		trace.WithPartialFlush(1), // every finished span reaches the exporter at once
 		trace.WithFlushInterval(time.Hour),
-		trace.WithOnStart(m.track),
+		hook.OnStart(m.track).(trace.Option),
 	)
 	trace.SetDefault(m.tr)
 	return m
 }
 
-func (m *mock) track(s *trace.Span) {
+func (m *mock) track(s any) {
 	m.mu.Lock()
-	m.started = append(m.started, s)
+	m.started = append(m.started, s.(*trace.Span))
 	m.mu.Unlock()
 }
 
@@ -134,11 +135,11 @@ type finishedSpan struct{ s trace.Snapshot }
 
 func (f finishedSpan) Tag(k string) any {
 	switch k {
-	case trace.TagServiceName:
+	case "service.name":
 		return f.s.Service()
-	case trace.TagResourceName:
+	case "resource.name":
 		return f.s.Resource()
-	case trace.TagSpanType:
+	case "span.type":
 		return f.s.Type()
 	}
 	if v, ok := f.s.Tag(k); ok {

@@ -28,6 +28,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
@@ -77,8 +79,8 @@ func (t *Tracer) StartSpan(name string, opts ...opentracing.StartSpanOption) ope
 			break
 		}
 	}
-	if len(so.Tags) > 0 {
-		sopts = append(sopts, trace.Tags(so.Tags))
+	for _, k := range slices.Sorted(maps.Keys(so.Tags)) {
+		sopts = append(sopts, trace.Tag(k, so.Tags[k]))
 	}
 	_, s := t.tracer().Start(context.Background(), name, sopts...)
 	return &span{s: s, t: t}

@@ -64,9 +64,9 @@ func NewPropagator(cfg *PropagatorConfig, propagators ...Propagator) Propagator 
 	if cfg.BaggagePrefix != "" || cfg.TraceHeader != "" || cfg.ParentHeader != "" || cfg.PriorityHeader != "" {
 		return failing{ErrRenamedHeaders}
 	}
-	styles := []string{trace.StyleDatadog, trace.StyleTraceContext, trace.StyleBaggage}
+	styles := []string{"datadog", "tracecontext", "baggage"}
 	if cfg.B3 {
-		styles = append(styles, trace.StyleB3Multi)
+		styles = append(styles, "b3multi")
 	}
 	max := cfg.MaxTagsHeaderLen
 	if max > math.MaxInt32 {

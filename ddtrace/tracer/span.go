@@ -150,7 +150,7 @@ func WithError(err error) FinishOption { return trace.WithError(err) }
 func FinishTime(t time.Time) FinishOption { return trace.FinishTime(t) }
 
 // NoDebugStack leaves the stack out of an error given with WithError.
-func NoDebugStack() FinishOption { return trace.NoStack() }
+func NoDebugStack() FinishOption { return trace.StackDepth(0, 0) }
 
 // StackFrames keeps at most n frames of an error's stack, skipping the
 // innermost skip. The tracer keeps at most 256 frames, however large n.

@@ -20,7 +20,7 @@ import (
 // The payloads it builds and holds until the Agent takes them count
 // against the tracer's trace.MemoryBudget (see trace.BudgetUser): past it,
 // spans are dropped and counted, whatever the Agent does. Used without a
-// tracer, it has a budget of trace.DefaultMemoryBudget of its own.
+// tracer, it has a budget of its own, of the default size (32 MiB).
 type Exporter struct {
 	cfg       config
 	client    *http.Client
@@ -49,7 +49,12 @@ type Exporter struct {
 	logs     ratelog.Limiter
 }
 
-type receiverBox struct{ r trace.RateReceiver }
+// rateReceiver is what follows the Agent's rates: sampling.AgentRates.
+type rateReceiver = interface {
+	ReceiveRates(rates map[string]float64)
+}
+
+type receiverBox struct{ r rateReceiver }
 
 // ErrShutdown is returned by Export after Shutdown.
 var ErrShutdown = errors.New("agent: exporter is shut down")
@@ -67,7 +72,7 @@ func New(opts ...Option) *Exporter {
 		stop:  make(chan struct{}),
 		ended: make(chan struct{}),
 	}
-	e.free.budget.Store(trace.NewMemoryBudget(trace.DefaultMemoryBudget))
+	e.free.budget.Store(trace.NewMemoryBudget(0))
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.encs = newEncoders(func() *encoder {
 		enc := newEncoder(cfg.maxPayload, &e.free, e.enqueue,
@@ -221,8 +226,9 @@ func (e *Exporter) closeIdle() {
 }
 
 // SetRateReceiver makes the exporter hand the Agent's sampling rates to r.
-// trace.New calls it when the tracer's sampler is a trace.RateReceiver.
-func (e *Exporter) SetRateReceiver(r trace.RateReceiver) {
+// trace.New calls it when the tracer's sampler follows such rates, as
+// sampling.AgentRates does.
+func (e *Exporter) SetRateReceiver(r rateReceiver) {
 	e.receiver.Store(&receiverBox{r})
 }
 

@@ -106,7 +106,7 @@ func TestPayload(t *testing.T) {
 	root.SetTag("http.status_code", 200)
 	root.SetBaggageItem("secret", "never on the wire")
 	_, db := tr.Start(ctx, "db.query", trace.Service("postgres"), trace.StartTime(t0.Add(time.Millisecond)), trace.WithSpanID(11))
-	db.Finish(trace.FinishTime(t0.Add(3*time.Millisecond)), trace.WithError(errors.New("boom")), trace.NoStack())
+	db.Finish(trace.FinishTime(t0.Add(3*time.Millisecond)), trace.WithError(errors.New("boom")), trace.StackDepth(0, 0))
 	root.Finish(trace.FinishTime(t0.Add(5 * time.Millisecond)))
 	shutdown(t, tr)
 

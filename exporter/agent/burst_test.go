@@ -18,8 +18,8 @@ import (
 // healthy agent in another process, with the default settings (a 32 MiB
 // memory budget): every one arrives.
 func TestBurst(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("a burst needs full speed: not with -short or -race")
+	if testing.Short() || raceEnabled || testing.CoverMode() != "" {
+		t.Skip("a burst needs full speed: not with -short, -race or -cover")
 	}
 	srv := newChildStandIn(t)
 	exp := agent.New(agent.WithURL(srv.url))

@@ -43,6 +43,7 @@
 // # Sampling feedback
 //
 // The Agent answers each payload with sampling rates per service and
-// environment. When the tracer's sampler is a trace.RateReceiver, trace.New
+// environment. When the tracer's sampler follows them (it has a
+// ReceiveRates method, as sampling.AgentRates does), trace.New
 // connects it to the exporter and new traces follow those rates.
 package agent

@@ -28,7 +28,7 @@ func checkout(tr *trace.Tracer) {
 		trace.StartTime(t0.Add(time.Millisecond)), trace.WithSpanID(3),
 		trace.Tag("amount", 42.5))
 	pay.Finish(trace.FinishTime(t0.Add(31*time.Millisecond)),
-		trace.WithError(errors.New("card declined")), trace.NoStack())
+		trace.WithError(errors.New("card declined")), trace.StackDepth(0, 0))
 
 	req.Finish(trace.FinishTime(t0.Add(32 * time.Millisecond)))
 }

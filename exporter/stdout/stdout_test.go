@@ -60,7 +60,7 @@ func shop(tr *trace.Tracer) {
 	_, db := tr.Start(ctx, "db.query", trace.Service("postgres"), trace.Type("sql"),
 		trace.Resource("SELECT *\n  FROM carts\n WHERE id = ?"), at(2*ms), trace.WithSpanID(4),
 		trace.Tag("db.rows", 0))
-	db.Finish(until(7*ms), trace.WithError(errors.New("boom")), trace.NoStack())
+	db.Finish(until(7*ms), trace.WithError(errors.New("boom")), trace.StackDepth(0, 0))
 
 	_, render := tr.Start(ctx, "render", at(7*ms), trace.WithSpanID(5),
 		trace.Tag("bytes", 1536), trace.Tag("ratio", 0.25))
@@ -186,23 +186,23 @@ func TestErrors(t *testing.T) {
 	}{
 		{
 			name: "mark only",
-			tags: map[string]any{trace.TagError: true},
+			tags: map[string]any{"error": true},
 			want: "✗ job [shop]  1ms\n   ERROR\n",
 		},
 		{
 			name: "message only",
-			tags: map[string]any{trace.TagError: true, trace.TagErrorMessage: "timed out"},
+			tags: map[string]any{"error": true, "error.message": "timed out"},
 			want: "✗ job [shop]  1ms\n   ERROR timed out\n",
 		},
 		{
 			name: "type only",
-			tags: map[string]any{trace.TagError: true, trace.TagErrorType: "*net.OpError"},
+			tags: map[string]any{"error": true, "error.type": "*net.OpError"},
 			want: "✗ job [shop]  1ms\n   ERROR *net.OpError\n",
 		},
 		{
 			name: "multi-line message, innermost frame",
-			tags: map[string]any{trace.TagError: true, trace.TagErrorMessage: "first\nsecond\twith tab\n",
-				trace.TagErrorType: "*errors.joinError", trace.TagErrorStack: stack},
+			tags: map[string]any{"error": true, "error.message": "first\nsecond\twith tab\n",
+				"error.type": "*errors.joinError", "error.stack": stack},
 			want: "✗ job [shop]  1ms\n" +
 				"   ERROR *errors.joinError: first\n" +
 				"         second with tab\n" +
@@ -210,7 +210,7 @@ func TestErrors(t *testing.T) {
 		},
 		{
 			name:   "whole stack",
-			tags:   map[string]any{trace.TagError: true, trace.TagErrorMessage: "boom", trace.TagErrorStack: stack},
+			tags:   map[string]any{"error": true, "error.message": "boom", "error.stack": stack},
 			stacks: true,
 			want: "✗ job [shop]  1ms\n" +
 				"   ERROR boom\n" +
@@ -221,12 +221,12 @@ func TestErrors(t *testing.T) {
 		},
 		{
 			name: "stack of one line",
-			tags: map[string]any{trace.TagError: true, trace.TagErrorMessage: "boom", trace.TagErrorStack: "main.main"},
+			tags: map[string]any{"error": true, "error.message": "boom", "error.stack": "main.main"},
 			want: "✗ job [shop]  1ms\n   ERROR boom\n     at main.main\n",
 		},
 		{
 			name: "error tags without the mark are plain tags",
-			tags: map[string]any{trace.TagErrorMessage: "old", trace.TagErrorType: "x"},
+			tags: map[string]any{"error.message": "old", "error.type": "x"},
 			want: "job [shop]  1ms  error.message=old  error.type=x\n",
 		},
 	}
@@ -236,7 +236,7 @@ func TestErrors(t *testing.T) {
 				_, s := tr.Start(context.Background(), "job", at(0), trace.WithSpanID(9))
 				// The error mark goes last: setting error.message by hand
 				// does not mark the span.
-				for _, k := range []string{trace.TagErrorMessage, trace.TagErrorType, trace.TagErrorStack, trace.TagError} {
+				for _, k := range []string{"error.message", "error.type", "error.stack", "error"} {
 					if v, ok := tt.tags[k]; ok {
 						s.SetTag(k, v)
 					}
@@ -342,7 +342,7 @@ root [shop]  4ms  ████
 				ctx, root := tr.Start(context.Background(), "root", at(ms), trace.WithSpanID(1))
 				_, c := tr.Start(ctx, "early", at(0), trace.WithSpanID(2))
 				c.Finish(until(2 * ms))
-				root.Finish(until(4*ms), trace.WithError(errors.New("late")), trace.NoStack())
+				root.Finish(until(4*ms), trace.WithError(errors.New("late")), trace.StackDepth(0, 0))
 			},
 			want: `trace 695735a5000000000000000000000001 · 2 spans · 4ms
 ✗ root [shop]  3ms  ░███

@@ -219,7 +219,7 @@ func visibleTags(s trace.Snapshot, parent *trace.Snapshot) []tagKV {
 				continue
 			}
 		}
-		if s.IsError() && (k == trace.TagErrorMessage || k == trace.TagErrorType || k == trace.TagErrorStack) {
+		if s.IsError() && (k == "error.message" || k == "error.type" || k == "error.stack") {
 			continue
 		}
 		out = append(out, tagKV{k, v})
@@ -236,12 +236,12 @@ func errorLines(s trace.Snapshot, stacks bool) []string {
 		v, _ := s.Tag(k)
 		return v.String()
 	}
-	msg := strings.Split(strings.TrimRight(tagText(trace.TagErrorMessage), "\n"), "\n")
+	msg := strings.Split(strings.TrimRight(tagText("error.message"), "\n"), "\n")
 	for i := range msg {
 		msg[i] = cut(oneLine(msg[i]), maxErrLine)
 	}
 	first := "ERROR"
-	if typ := oneLine(tagText(trace.TagErrorType)); typ != "" {
+	if typ := oneLine(tagText("error.type")); typ != "" {
 		first += " " + typ
 		if msg[0] != "" {
 			first += ":"
@@ -256,7 +256,7 @@ func errorLines(s trace.Snapshot, stacks bool) []string {
 	}
 
 	var frames []string
-	for _, f := range strings.Split(tagText(trace.TagErrorStack), "\n") {
+	for _, f := range strings.Split(tagText("error.stack"), "\n") {
 		if f = strings.TrimRight(f, " \t\r"); f != "" {
 			frames = append(frames, f)
 		}

@@ -24,6 +24,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ctxtrace/trace"
@@ -31,13 +32,15 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:5000", "address to listen on")
-	styles := flag.String("styles", trace.StyleTraceContext,
-		`propagation styles, comma-separated; "default" for trace.DefaultStyles`)
+	styles := flag.String("styles", "tracecontext",
+		`propagation styles, comma-separated; "default" for datadog,tracecontext,baggage`)
 	flag.Parse()
 
-	var list []string // nil: trace.DefaultStyles
+	var list []string // nil: the default styles
 	if *styles != "default" {
-		list = trace.ParseStyles(*styles)
+		for _, s := range strings.Split(*styles, ",") {
+			list = append(list, strings.TrimSpace(s))
+		}
 	}
 	prop, err := trace.NewPropagator(trace.PropagatorConfig{Inject: list, Extract: list})
 	if err != nil {

@@ -305,10 +305,7 @@ func metricsTable(res *results) [][]string {
 			peers = append(peers, tr)
 		}
 	}
-	head := []string{"workload", "metric"}
-	for _, tr := range tracers {
-		head = append(head, tr)
-	}
+	head := append([]string{"workload", "metric"}, tracers...)
 	for _, p := range peers {
 		head = append(head, reference+" ÷ "+p)
 	}
