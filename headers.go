@@ -133,22 +133,6 @@ type headerExtractor interface {
 	extractFrom(h *headerSet) (SpanContext, error)
 }
 
-// lower returns s in lower case, without allocating when it already is.
-func lower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
 // canonical maps the header names propagators write to their canonical
 // HTTP form, so that HeaderCarrier.Set needs no conversion.
 var canonical = map[string]string{}

@@ -110,23 +110,6 @@ func parseBaggage(h string) ([]kv, bool) {
 	return out, true
 }
 
-// validToken: an HTTP token (RFC 9110), the grammar of baggage keys.
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			continue
-		}
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
-			return false
-		}
-	}
-	return true
-}
-
 // baggageEscape percent-encodes a value: it keeps printable ASCII but for
 // space, '"', ',', ';', '\\', '%' and '+' (which some readers, dd-trace-go
 // among them, take for a space).

@@ -1,11 +1,10 @@
 package trace
 
 import (
+	"github.com/ctxtrace/trace/internal/id"
 	"strconv"
 	"strings"
 	"unsafe"
-
-	"github.com/ctxtrace/trace/internal/id"
 )
 
 // Datadog's headers.
@@ -144,7 +143,7 @@ func appendDDTags(b []byte, sc SpanContext, max int) ([]byte, string) {
 	}
 	if hi := sc.traceID.Upper(); hi != 0 {
 		var hx [16]byte
-		add(tagTraceIDHigh, unsafeString(appendHex16(hx[:0], hi)))
+		add(tagTraceIDHigh, unsafeString(id.AppendHex16(hx[:0], hi)))
 	}
 	for i := 0; sc.tags != nil && i < len(*sc.tags); i++ {
 		if e := (*sc.tags)[i]; strings.HasPrefix(e.k, ddTagPrefix) && e.k != tagTraceIDHigh {
@@ -330,12 +329,3 @@ func validHeaderValue(v string) bool {
 // unsafeString views b as a string, for the moment b is not written: a
 // key or value about to be copied into a buffer.
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// hex16 formats v as 16 lowercase hexadecimal digits.
-func hex16(v uint64) string {
-	var b [16]byte
-	return string(appendHex16(b[:0], v))
-}
-
-// appendHex16 appends v as 16 lowercase hexadecimal digits.
-func appendHex16(b []byte, v uint64) []byte { return id.AppendHex16(b, v) }

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"github.com/ctxtrace/trace/internal/id"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -78,7 +79,7 @@ func writeTracestate(b *strings.Builder, sc SpanContext) {
 	sep()
 	b.WriteString("p:")
 	var hx [16]byte
-	b.Write(appendHex16(hx[:0], sc.spanID))
+	b.Write(id.AppendHex16(hx[:0], sc.spanID))
 	for k, v := range sc.Tags() {
 		if !strings.HasPrefix(k, ddTagPrefix) || k == tagTraceIDHigh {
 			continue

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 )
 
 // Errors of propagation, with dd-trace-go's meanings.
@@ -146,17 +145,6 @@ func (t *Tracer) propagator() Propagator {
 		return t.cfg.propagator
 	}
 	return defaultPropagator()
-}
-
-// eq reports whether a carrier's key is name, which is lower case: carriers
-// differ in the case they keep keys in.
-func eq(key, name string) bool {
-	return len(key) == len(name) && (key == name || strings.EqualFold(key, name))
-}
-
-// hasPrefixFold reports whether key starts with prefix, which is lower case.
-func hasPrefixFold(key, prefix string) bool {
-	return len(key) >= len(prefix) && strings.EqualFold(key[:len(prefix)], prefix)
 }
 
 // Tags that propagation sets on the local root span, with dd-trace-go's

@@ -3,6 +3,7 @@ package trace
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"github.com/ctxtrace/trace/internal/id"
 	"strings"
 )
 
@@ -50,11 +51,11 @@ func parseTraceparent(v string) (id TraceID, span uint64, flags byte, ok bool) {
 }
 
 // appendTraceparent appends a version 00 traceparent to b.
-func appendTraceparent(b []byte, id TraceID, span uint64, flags byte) []byte {
+func appendTraceparent(b []byte, tid TraceID, span uint64, flags byte) []byte {
 	b = append(b, "00-"...)
-	b = hex.AppendEncode(b, id[:])
+	b = hex.AppendEncode(b, tid[:])
 	b = append(b, '-')
-	b = appendHex16(b, span)
+	b = id.AppendHex16(b, span)
 	b = append(b, '-')
 	return hex.AppendEncode(b, []byte{flags})
 }
@@ -143,27 +144,4 @@ func validTracestateValue(v string) bool {
 		}
 	}
 	return true
-}
-
-// trimOWS removes the spaces and tabs HTTP allows around a value.
-func trimOWS(s string) string {
-	return strings.Trim(s, " \t")
-}
-
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerHexByte(s string) (byte, bool) {
-	if len(s) != 2 || !isLowerHex(s) {
-		return 0, false
-	}
-	var b [1]byte
-	hex.Decode(b[:], []byte(s))
-	return b[0], true
 }

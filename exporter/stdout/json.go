@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ctxtrace/trace/internal/id"
 	"math"
 	"strconv"
 
@@ -85,4 +86,4 @@ func writeJSON(b *bytes.Buffer, c trace.Chunk) error {
 }
 
 // spanID formats a span id as 16 lowercase hexadecimal digits.
-func spanID(id uint64) string { return fmt.Sprintf("%016x", id) }
+func spanID(v uint64) string { return string(id.AppendHex16(nil, v)) }
