@@ -94,6 +94,66 @@
 // exporter/memory keeps them for tests. Any type with Export and Shutdown
 // methods is an Exporter; Discard and MultiExporter help compose them.
 //
+// # Writing an exporter
+//
+// The pipeline calls Export off the application's path, with a context that
+// ends after ten seconds or when Tracer.Shutdown gives up; Export should
+// return when it ends. Calls come from one goroutine at a time, unless
+// the exporter is a NonBlockingExporter: its Export never waits, so
+// goroutines that finish spans may call it themselves, several at once.
+// Either way the chunks of one trace arrive in order, from one call at a
+// time; chunks of different traces in no set order. A long trace may come
+// as several chunks, all but the last Partial, and a chunk need not hold
+// its trace's root.
+//
+// Export may keep the Chunks and Snapshots it is given, and share them
+// between goroutines: they are immutable. It must not keep the batch
+// slice, which the pipeline clears and reuses once Export returns. A
+// returned error counts the whole batch as dropped (Stats.Dropped); the
+// pipeline never retries, so an exporter that retries does it itself, and
+// one that delivered part of a batch returns nil and reports the rest as
+// dropped through ExportReporter. The pipeline recovers a panic in Export
+// or Shutdown and counts it as an error, but an exporter should not rely
+// on that: a panic on a goroutine of its own ends the program.
+//
+// Shutdown is called once, after the last Export has returned, with the
+// context given to Tracer.Shutdown. That context may be done already, when
+// Tracer.Shutdown stopped waiting for a slow export: Shutdown must then
+// return promptly. Otherwise it delivers what the exporter holds, within the
+// context's deadline. Export after Shutdown returns an error, and a second
+// Shutdown does no harm. An exporter that buffers implements Flusher,
+// called by Tracer.Flush, maybe while Export runs.
+//
+// An exporter that holds memory between calls (payloads built, waiting to
+// be sent or retried) is a BudgetUser: New hands it the tracer's
+// MemoryBudget before the first Export, and it takes what it holds with
+// TryAcquire and gives it back with Release, dropping and counting what
+// does not fit rather than waiting. One that delivers after Export has
+// returned is an ExportReporter, so that Stats count as exported what
+// reached the destination, not what Export accepted.
+//
+// A Snapshot shares the finished span's storage, so keeping one keeps the
+// span, its strings and tags alive; the pipeline stops counting a chunk
+// against the budget once Export returns, so an exporter that keeps
+// snapshots for long counts them itself, or keeps what it needs of them.
+// Reading a Snapshot's fields allocates nothing: they are accessors, and
+// NumTags and TagAt walk the tags in order without the closure that Tags,
+// Meta and Metrics build. A tag's Value is text or a number (Kind): send
+// numbers as numbers, as Datadog's metrics. Chunk.NumTags and Chunk.TagAt
+// do the same for the trace's propagated tags. A destination with 64-bit
+// trace ids takes TraceID.Lower and carries Upper in the tag _dd.p.tid, as
+// exporter/agent does.
+//
+// Package exporter/exportertest checks an exporter against this contract,
+// as testing/slogtest checks a log/slog handler:
+//
+//	func TestConformance(t *testing.T) {
+//		exportertest.Run(t, func(t *testing.T) (trace.Exporter, func() []exportertest.Span) {
+//			dest := newFakeDestination(t)
+//			return myexporter.New(dest.URL()), dest.Spans
+//		})
+//	}
+//
 // # Distributed tracing
 //
 // A trace crosses services in request headers. Inject writes the context

@@ -166,13 +166,13 @@ func injectExtractSetup(tracerName, style string) func(testing.TB) injectExtract
 
 func BenchmarkInjectExtractDatadog(b *testing.B) {
 	for _, tn := range []string{"ours", "ddtrace"} {
-		b.Run(tn, func(b *testing.B) { runInjectExtract(b, injectExtractSetup(tn, ctrace.StyleDatadog)) })
+		b.Run(tn, func(b *testing.B) { runInjectExtract(b, injectExtractSetup(tn, "datadog")) })
 	}
 }
 
 func BenchmarkInjectExtractTraceContext(b *testing.B) {
 	for _, tn := range []string{"ours", "ddtrace", "otel"} {
-		b.Run(tn, func(b *testing.B) { runInjectExtract(b, injectExtractSetup(tn, ctrace.StyleTraceContext)) })
+		b.Run(tn, func(b *testing.B) { runInjectExtract(b, injectExtractSetup(tn, "tracecontext")) })
 	}
 }
 
@@ -180,12 +180,12 @@ func BenchmarkInjectExtractTraceContext(b *testing.B) {
 // every tracer writes the headers of the style (go test -v prints them).
 func TestInjectExtractWorkloads(t *testing.T) {
 	want := map[string][]string{
-		ctrace.StyleDatadog:      {"X-Datadog-Trace-Id", "X-Datadog-Parent-Id", "X-Datadog-Sampling-Priority", "X-Datadog-Tags"},
-		ctrace.StyleTraceContext: {"Traceparent", "Tracestate"},
+		"datadog":      {"X-Datadog-Trace-Id", "X-Datadog-Parent-Id", "X-Datadog-Sampling-Priority", "X-Datadog-Tags"},
+		"tracecontext": {"Traceparent", "Tracestate"},
 	}
 	for _, w := range []struct{ style, tracer string }{
-		{ctrace.StyleDatadog, "ours"}, {ctrace.StyleDatadog, "ddtrace"},
-		{ctrace.StyleTraceContext, "ours"}, {ctrace.StyleTraceContext, "ddtrace"}, {ctrace.StyleTraceContext, "otel"},
+		{"datadog", "ours"}, {"datadog", "ddtrace"},
+		{"tracecontext", "ours"}, {"tracecontext", "ddtrace"}, {"tracecontext", "otel"},
 	} {
 		t.Run(w.style+"/"+w.tracer, func(t *testing.T) {
 			ie := injectExtractSetup(w.tracer, w.style)(t)

@@ -35,6 +35,7 @@ type encoder struct {
 	k           *wireConsts // the current payload's: &v04 or &v05
 	dict        dictionary  // the strings of the v0.5 payload being built
 	spanSampler SpanSampler
+	kept        []spanKeep // decideSpans's decisions for the chunk being encoded
 
 	// use05 says whether a new payload is v0.5: the Agent's /info decides.
 	use05 func() bool
@@ -109,6 +110,7 @@ func (e *encoder) release() {
 // first span its trace started, the root. The order of spans within a
 // trace means nothing to the Agent.
 func (e *encoder) chunk(c trace.Chunk) {
+	e.kept = decideSpans(e.spanSampler, c, e.kept)
 	n := c.Len()
 	root := 0
 	for i := range n {
@@ -140,7 +142,7 @@ func (e *encoder) chunk(c trace.Chunk) {
 		count := 0
 		for ; i < n; i++ {
 			before, dm := e.p.buf.Len(), e.dict.mark()
-			e.span(c, c.Span(at(i)), count == 0)
+			e.span(c, at(i), count == 0)
 			if !e.p.over() && e.p.size() < e.maxPayload {
 				count++
 				continue

@@ -11,11 +11,12 @@ import (
 // payload, which carries the trace-level tags, as dd-trace-go does. It
 // reads tags by index and keeps its counts in the encoder: closures and
 // iterators here would cost allocations on every span.
-func (e *encoder) span(c trace.Chunk, s trace.Snapshot, first bool) {
+func (e *encoder) span(c trace.Chunk, idx int, first bool) {
+	s := c.Span(idx)
 	links := s.NumLinks()
 	e.head(s, links)
 	reserved := e.metaMap(c, s, first, links)
-	e.metricsMap(c, s, reserved)
+	e.metricsMap(c, s, idx, reserved)
 	e.tail(s, links)
 }
 
@@ -78,7 +79,7 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 
 // metricsMap writes metrics: the span's numeric tags, then what the wire
 // adds.
-func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, reserved int) {
+func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, idx, reserved int) {
 	k, buf, n := e.k, &e.p.buf, s.NumTags()
 	if !e.p.v05 {
 		buf.Write(k.metrics)
@@ -101,15 +102,11 @@ func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, reserved int) {
 		// No profiler runs beside this tracer; dd-trace-go says so on roots.
 		e.raw(k.profiling)
 	}
-	if e.spanSampler != nil {
-		if p, ok := c.Priority(); ok && !p.Keep() {
-			if rate, mps, keep := e.spanSampler.SampleSpan(s); keep {
-				e.metric("_dd.span_sampling.mechanism", 8)
-				e.metric("_dd.span_sampling.rule_rate", rate)
-				if mps > 0 {
-					e.metric("_dd.span_sampling.max_per_second", mps)
-				}
-			}
+	if d := e.kept; d != nil && d[idx].keep {
+		e.metric("_dd.span_sampling.mechanism", 8)
+		e.metric("_dd.span_sampling.rule_rate", d[idx].rate)
+		if d[idx].maxPerSecond > 0 {
+			e.metric("_dd.span_sampling.max_per_second", d[idx].maxPerSecond)
 		}
 	}
 	if s.IsTopLevel() {
