@@ -8,16 +8,17 @@ import (
 // Exporter receives finished traces from a Tracer's pipeline. The pipeline
 // calls Export from one goroutine at a time (several at once for a
 // NonBlockingExporter), off the application's path, with a context that
-// carries the export timeout. See "Writing an exporter" in the package
-// documentation, and exporter/exportertest to check one. The chunks of one trace
-// arrive in order; chunks of different traces in no set order.
+// carries the export timeout. The chunks of one trace arrive in order;
+// chunks of different traces in no set order.
 //
 // Export may keep the Chunks and Snapshots it is given (they are immutable)
 // but not the batch slice itself, which the pipeline reuses. A returned
-// error counts the batch's spans as dropped (an exporter that delivered part
-// of a batch should return nil and report the rest as an ExportReporter); retrying is the
-// exporter's business. Shutdown is called once, after the last Export has
-// returned, from the pipeline's goroutine.
+// error counts the batch's spans as dropped (an exporter that delivered
+// part of a batch should return nil and report the rest as an
+// ExportReporter); retrying is the exporter's business. Shutdown is called
+// once, after the last Export has returned, from the pipeline's goroutine.
+// See "Writing an exporter" in the package documentation, and
+// exporter/exportertest to check one.
 type Exporter interface {
 	Export(ctx context.Context, batch []Chunk) error
 	Shutdown(ctx context.Context) error
