@@ -61,7 +61,11 @@ func ExampleStart() {
 	fmt.Println("child of the request:", child.ParentID() == root.SpanID())
 	fmt.Println("same trace:", child.TraceID() == root.TraceID())
 	for k, v := range root.Tags() {
-		fmt.Printf("%s=%v (%s)\n", k, v, v.Kind())
+		kind := "string"
+		if v.IsNumber() {
+			kind = "number"
+		}
+		fmt.Printf("%s=%v (%s)\n", k, v, kind)
 	}
 	// Output:
 	// child of the request: true

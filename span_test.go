@@ -30,49 +30,49 @@ func (n *nilStringer) String() string { return *n.p }
 func TestSetTagRouting(t *testing.T) {
 	var nilPtr *nilStringer
 	cases := []struct {
-		name string
-		val  any
-		kind trace.Kind
-		str  string
-		num  float64
+		name  string
+		val   any
+		isNum bool
+		str   string
+		num   float64
 	}{
-		{"string", "GET", trace.KindString, "GET", 0},
-		{"empty string", "", trace.KindString, "", 0},
-		{"true", true, trace.KindString, "true", 0},
-		{"false", false, trace.KindString, "false", 0},
-		{"int", 42, trace.KindNumber, "", 42},
-		{"negative int", -7, trace.KindNumber, "", -7},
-		{"int64 below 2^53", int64(1<<53 - 1), trace.KindNumber, "", 1<<53 - 1},
-		{"int64 at 2^53", int64(1 << 53), trace.KindString, "9007199254740992", 0},
-		{"int64 at -2^53", int64(-1 << 53), trace.KindString, "-9007199254740992", 0},
-		{"pointer to int", ptrTo(5), trace.KindNumber, "", 5},
-		{"pointer to string", ptrTo("s"), trace.KindString, "s", 0},
-		{"pointer to bool", ptrTo(true), trace.KindString, "true", 0},
-		{"nil pointer", (*int)(nil), trace.KindString, "<nil>", 0},
-		{"pointer Stringer", &stringer{"p"}, trace.KindString, "str:p", 0},
-		{"array", [2]string{"a", "b"}, trace.KindString, "[a b]", 0},
-		{"int64 past 2^53", int64(1<<53 + 1), trace.KindString, "9007199254740993", 0},
-		{"int64 past -2^53", int64(-(1 << 53) - 1), trace.KindString, "-9007199254740993", 0},
-		{"int past 2^53", 1<<53 + 3, trace.KindString, "9007199254740995", 0},
-		{"uint64 max", uint64(math.MaxUint64), trace.KindString, "18446744073709551615", 0},
-		{"uint", uint(5), trace.KindNumber, "", 5},
-		{"uint past 2^53", uint(1<<53 + 1), trace.KindString, "9007199254740993", 0},
-		{"int8", int8(-8), trace.KindNumber, "", -8},
-		{"int16", int16(16), trace.KindNumber, "", 16},
-		{"int32", int32(32), trace.KindNumber, "", 32},
-		{"uint8", uint8(8), trace.KindNumber, "", 8},
-		{"uint16", uint16(16), trace.KindNumber, "", 16},
-		{"uint32", uint32(32), trace.KindNumber, "", 32},
-		{"float32", float32(1.5), trace.KindNumber, "", 1.5},
-		{"float64", 0.25, trace.KindNumber, "", 0.25},
-		{"bytes", []byte("raw"), trace.KindString, "raw", 0},
-		{"stringer", stringer{"x"}, trace.KindString, "str:x", 0},
-		{"error", errors.New("boom"), trace.KindString, "boom", 0},
-		{"nil", nil, trace.KindString, "<nil>", 0},
-		{"struct", struct{ A int }{3}, trace.KindString, "{3}", 0},
-		{"Value", trace.NumberValue(9), trace.KindNumber, "", 9},
-		{"panicking String", panicky{}, trace.KindString, "%!v(PANIC=no string for you)", 0},
-		{"nil pointer Stringer", nilPtr, trace.KindString, "%!v(PANIC=runtime error: invalid memory address or nil pointer dereference)", 0},
+		{"string", "GET", false, "GET", 0},
+		{"empty string", "", false, "", 0},
+		{"true", true, false, "true", 0},
+		{"false", false, false, "false", 0},
+		{"int", 42, true, "", 42},
+		{"negative int", -7, true, "", -7},
+		{"int64 below 2^53", int64(1<<53 - 1), true, "", 1<<53 - 1},
+		{"int64 at 2^53", int64(1 << 53), false, "9007199254740992", 0},
+		{"int64 at -2^53", int64(-1 << 53), false, "-9007199254740992", 0},
+		{"pointer to int", ptrTo(5), true, "", 5},
+		{"pointer to string", ptrTo("s"), false, "s", 0},
+		{"pointer to bool", ptrTo(true), false, "true", 0},
+		{"nil pointer", (*int)(nil), false, "<nil>", 0},
+		{"pointer Stringer", &stringer{"p"}, false, "str:p", 0},
+		{"array", [2]string{"a", "b"}, false, "[a b]", 0},
+		{"int64 past 2^53", int64(1<<53 + 1), false, "9007199254740993", 0},
+		{"int64 past -2^53", int64(-(1 << 53) - 1), false, "-9007199254740993", 0},
+		{"int past 2^53", 1<<53 + 3, false, "9007199254740995", 0},
+		{"uint64 max", uint64(math.MaxUint64), false, "18446744073709551615", 0},
+		{"uint", uint(5), true, "", 5},
+		{"uint past 2^53", uint(1<<53 + 1), false, "9007199254740993", 0},
+		{"int8", int8(-8), true, "", -8},
+		{"int16", int16(16), true, "", 16},
+		{"int32", int32(32), true, "", 32},
+		{"uint8", uint8(8), true, "", 8},
+		{"uint16", uint16(16), true, "", 16},
+		{"uint32", uint32(32), true, "", 32},
+		{"float32", float32(1.5), true, "", 1.5},
+		{"float64", 0.25, true, "", 0.25},
+		{"bytes", []byte("raw"), false, "raw", 0},
+		{"stringer", stringer{"x"}, false, "str:x", 0},
+		{"error", errors.New("boom"), false, "boom", 0},
+		{"nil", nil, false, "<nil>", 0},
+		{"struct", struct{ A int }{3}, false, "{3}", 0},
+		{"Value", trace.NumberValue(9), true, "", 9},
+		{"panicking String", panicky{}, false, "%!v(PANIC=no string for you)", 0},
+		{"nil pointer Stringer", nilPtr, false, "%!v(PANIC=runtime error: invalid memory address or nil pointer dereference)", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,13 +81,13 @@ func TestSetTagRouting(t *testing.T) {
 			if !ok {
 				t.Fatal("tag k missing")
 			}
-			if v.Kind() != c.kind {
-				t.Fatalf("kind = %v, want %v", v.Kind(), c.kind)
+			if v.IsNumber() != c.isNum {
+				t.Fatalf("IsNumber = %v, want %v", v.IsNumber(), c.isNum)
 			}
-			if c.kind == trace.KindString && v.String() != c.str {
+			if !c.isNum && v.String() != c.str {
 				t.Errorf("value = %q, want %q", v.String(), c.str)
 			}
-			if c.kind == trace.KindNumber && v.Float64() != c.num {
+			if c.isNum && v.Float64() != c.num {
 				t.Errorf("value = %v, want %v", v.Float64(), c.num)
 			}
 		})
@@ -466,7 +466,7 @@ func TestSetTagSlices(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
-	if v, _ := s.Tag("nums.1"); v.Kind() != trace.KindNumber {
+	if v, _ := s.Tag("nums.1"); !v.IsNumber() {
 		t.Error("numbers in a slice are not numbers")
 	}
 	// A Tag option expands too.

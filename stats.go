@@ -38,17 +38,12 @@ func (d Drops) Total() uint64 { return d.QueueFull + d.ExportFailed + d.Shutdown
 
 // ExportReporter is an Exporter that says what became of the spans it
 // accepted, so that the tracer's Stats count as exported only what reached
-// the destination. The counts are the exporter's totals since it was made;
-// Pending + Delivered + Dropped is the number of spans Export accepted.
+// the destination. ExportStats returns the exporter's totals since it was
+// made: spans accepted and not yet delivered or dropped (pending), accepted
+// by the destination (delivered), and given up on for any reason
+// (dropped); their sum is the number of spans Export accepted.
 type ExportReporter interface {
-	ExportStats() ExportStats
-}
-
-// ExportStats is what an ExportReporter says.
-type ExportStats struct {
-	Pending   uint64 // accepted, not yet delivered or dropped
-	Delivered uint64 // accepted by the destination
-	Dropped   uint64 // given up on, for any reason
+	ExportStats() (pending, delivered, dropped uint64)
 }
 
 // counter is an atomic counter spread over cache lines, so that goroutines
@@ -134,10 +129,10 @@ func (t *Tracer) Stats() Stats {
 	// Read the outcomes before the inputs, so that a snapshot taken while
 	// spans flow never shows more exported than finished; the exporter's
 	// first of all.
-	var es ExportStats
+	var pending, dropped uint64
 	rep, reports := t.cfg.exporter.(ExportReporter)
 	if reports {
-		es = rep.ExportStats()
+		pending, _, dropped = rep.ExportStats()
 	}
 	out := Stats{
 		SpansExported: s.exported.Load(),
@@ -156,10 +151,10 @@ func (t *Tracer) Stats() Stats {
 	if reports {
 		// What the exporter still holds or dropped was counted as exported
 		// when Export took it.
-		lost := min(es.Pending+es.Dropped, out.SpansExported)
+		lost := min(pending+dropped, out.SpansExported)
 		out.SpansExported -= lost
-		out.SpansQueued += min(es.Pending, lost)
-		out.Dropped.Exporter = lost - min(es.Pending, lost)
+		out.SpansQueued += min(pending, lost)
+		out.Dropped.Exporter = lost - min(pending, lost)
 	}
 	out.SpansFinished = s.finished.load()
 	out.SpansStarted = s.started.load()

@@ -471,10 +471,10 @@ func TestTraceIDs(t *testing.T) {
 
 func TestValue(t *testing.T) {
 	s, n := trace.StringValue("x"), trace.NumberValue(1.5)
-	if s.Kind() != trace.KindString || s.Kind().String() != "string" || s.Any() != "x" || s.Float64() != 0 {
+	if s.IsNumber() || s.Any() != "x" || s.Float64() != 0 {
 		t.Error("string value")
 	}
-	if n.Kind() != trace.KindNumber || n.Kind().String() != "number" || n.Any() != 1.5 || n.String() != "1.5" {
+	if !n.IsNumber() || n.Any() != 1.5 || n.String() != "1.5" {
 		t.Error("number value")
 	}
 	if !n.Equal(trace.NumberValue(1.5)) || n.Equal(s) || !trace.NumberValue(nan()).Equal(trace.NumberValue(nan())) {

@@ -6,25 +6,6 @@ import (
 	"unsafe"
 )
 
-// Kind says how a tag's value is stored: as text (Datadog's "meta") or as a
-// number (Datadog's "metrics").
-type Kind uint8
-
-const (
-	// KindString is a text value.
-	KindString Kind = iota
-	// KindNumber is a float64 value.
-	KindNumber
-)
-
-// String returns "string" or "number".
-func (k Kind) String() string {
-	if k == KindNumber {
-		return "number"
-	}
-	return "string"
-}
-
 // Value is a tag's value: a string or a float64, stored without allocation.
 // The zero Value is the empty string. Compare Values with Equal: as with
 // slog.Value, == would compare the representation, not the value, and does
@@ -55,13 +36,9 @@ func (v Value) isNum() bool {
 	return len(v.str) == 1 && unsafe.StringData(v.str) == unsafe.StringData(numberMark)
 }
 
-// Kind reports whether v is a string or a number.
-func (v Value) Kind() Kind {
-	if v.isNum() {
-		return KindNumber
-	}
-	return KindString
-}
+// IsNumber reports whether v holds a number (Datadog's "metrics") rather
+// than text (its "meta").
+func (v Value) IsNumber() bool { return v.isNum() }
 
 // Float64 returns the number v holds, or 0 if v is a string.
 func (v Value) Float64() float64 { return v.num }

@@ -205,8 +205,8 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	case <-time.After(shutdownGrace):
 		// A transport that ignores cancellation: do not wait for it.
 	}
-	st := e.ExportStats()
-	lost := st.Pending + e.stats.droppedShutdown.Load()
+	pending, _, _ := e.ExportStats()
+	lost := pending + e.stats.droppedShutdown.Load()
 	// Said here too: a tracer's Shutdown may have stopped waiting for this
 	// one, and would not see the error.
 	e.cfg.logger.Warn("trace/agent: shutdown deadline passed; spans not delivered", slog.Uint64("spans", lost))

@@ -34,7 +34,7 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 	for i := range n {
 		key, v := s.TagAt(i)
 		reserved |= reservedBit(key)
-		if v.Kind() == trace.KindString {
+		if !v.IsNumber() {
 			e.meta(key, v.String())
 		}
 	}
@@ -88,7 +88,7 @@ func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, idx, reserved int)
 	buf.Write([]byte{map32, 0, 0, 0, 0})
 	e.count = 0
 	for i := range n {
-		if key, v := s.TagAt(i); v.Kind() == trace.KindNumber {
+		if key, v := s.TagAt(i); v.IsNumber() {
 			e.metric(key, v.Float64())
 		}
 	}

@@ -2,8 +2,6 @@ package agent
 
 import (
 	"sync/atomic"
-
-	"github.com/ctxtrace/trace"
 )
 
 // Stats counts what the exporter did with the spans it was given. Once
@@ -39,19 +37,15 @@ type counters struct {
 
 // ExportStats says what became of the spans Export accepted, for the
 // tracer's Stats (trace.ExportReporter).
-func (e *Exporter) ExportStats() trace.ExportStats {
+func (e *Exporter) ExportStats() (pending, delivered, dropped uint64) {
 	c := &e.stats
 	// Outcomes first, so that a span settling meanwhile is not counted as
 	// both pending and done.
-	dropped := c.droppedQueueFull.Load() + c.droppedTooLarge.Load() + c.droppedRejected.Load() +
+	dropped = c.droppedQueueFull.Load() + c.droppedTooLarge.Load() + c.droppedRejected.Load() +
 		c.droppedFailed.Load() + c.droppedShutdown.Load()
-	sent := c.sent.Load()
+	delivered = c.sent.Load()
 	received := c.received.Load()
-	return trace.ExportStats{
-		Pending:   received - min(received, sent+dropped),
-		Delivered: sent,
-		Dropped:   dropped,
-	}
+	return received - min(received, delivered+dropped), delivered, dropped
 }
 
 // Stats returns the exporter's counters.

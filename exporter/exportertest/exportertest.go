@@ -100,7 +100,7 @@ func FromSnapshot(s trace.Snapshot) Span {
 	}
 	for i := range s.NumTags() {
 		k, v := s.TagAt(i)
-		if v.Kind() == trace.KindNumber {
+		if v.IsNumber() {
 			out.Metrics[k] = v.Float64()
 		} else {
 			out.Meta[k] = v.String()

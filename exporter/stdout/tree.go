@@ -103,7 +103,7 @@ func writeTree(b *bytes.Buffer, c trace.Chunk, cfg *config) {
 		for _, t := range visibleTags(s, parent) {
 			b.WriteString("  ")
 			p.put(styleDim, quote(cut(t.key, maxTagValue))+"=")
-			if t.val.Kind() == trace.KindNumber {
+			if t.val.IsNumber() {
 				b.WriteString(formatNumber(t.val.Float64()))
 			} else {
 				b.WriteString(quote(cut(t.val.String(), maxTagValue)))
