@@ -49,25 +49,6 @@ func (s *Span) addLinkLocked(l Link) {
 	*s.links = append(*s.links, l)
 }
 
-// NumLinks returns how many links the span has.
-func (x Snapshot) NumLinks() int {
-	if x.s == nil {
-		return 0
-	}
-	if x.s.links == nil {
-		return 0
-	}
-	return len(*x.s.links)
-}
-
-// LinkAt returns the i-th link, 0 <= i < NumLinks(). Its Attributes map is
-// a copy: changing it changes nothing in the snapshot.
-func (x Snapshot) LinkAt(i int) Link {
-	l := (*x.s.links)[i]
-	l.Attributes = maps.Clone(l.Attributes)
-	return l
-}
-
 // linkList returns the span's links, or nil.
 func (s *Span) linkList() []Link {
 	if s.links == nil {

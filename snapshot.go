@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"time"
 )
 
@@ -182,71 +183,21 @@ func (x Snapshot) String() string {
 		x.s.traceID, x.s.name, x.s.service, x.s.resource, x.s.spanID, x.s.parentID, x.s.duration, x.s.errored)
 }
 
-// Chunk is what the pipeline hands to exporters: finished spans of one
-// trace, with the trace-level state they share. A trace whose spans all
-// finished arrives as one chunk; a long one may arrive as several, each
-// but the last marked Partial. A Chunk is immutable.
-type Chunk struct {
-	spans       []Snapshot
-	partial     bool
-	priority    Priority
-	hasPriority bool
-	origin      string
-	tags        kvs
-	bytes       int // taken from the memory budget; given back once exported or dropped
-}
-
-// Len returns the number of spans.
-func (c Chunk) Len() int { return len(c.spans) }
-
-// Span returns the i-th span, in the order they finished.
-func (c Chunk) Span(i int) Snapshot { return c.spans[i] }
-
-// Spans returns the spans with their indexes, in the order they finished.
-func (c Chunk) Spans() iter.Seq2[int, Snapshot] {
-	return func(yield func(int, Snapshot) bool) {
-		for i, s := range c.spans {
-			if !yield(i, s) {
-				return
-			}
-		}
-	}
-}
-
-// TraceID returns the trace the spans belong to.
-func (c Chunk) TraceID() TraceID {
-	if len(c.spans) == 0 {
-		return TraceID{}
-	}
-	return c.spans[0].TraceID()
-}
-
-// Partial reports whether more spans of the trace were still running when
-// the chunk was handed on.
-func (c Chunk) Partial() bool { return c.partial }
-
-// Priority returns the trace's sampling priority, and false if none was
-// decided.
-func (c Chunk) Priority() (Priority, bool) { return c.priority, c.hasPriority }
-
-// Origin returns the trace's origin, or "".
-func (c Chunk) Origin() string { return c.origin }
-
-// Tags returns the propagated trace tags (Datadog's _dd.p.*), such as the
-// sampling decision maker _dd.p.dm.
-func (c Chunk) Tags() iter.Seq2[string, string] { return seqKV(c.tags) }
-
-// NumTags returns how many propagated trace tags the chunk has.
-func (c Chunk) NumTags() int {
-	if c.tags == nil {
+// NumLinks returns how many links the span has.
+func (x Snapshot) NumLinks() int {
+	if x.s == nil {
 		return 0
 	}
-	return len(*c.tags)
+	if x.s.links == nil {
+		return 0
+	}
+	return len(*x.s.links)
 }
 
-// TagAt returns the i-th propagated trace tag, 0 <= i < NumTags(): Tags
-// without the iterator, for exporters that count their allocations.
-func (c Chunk) TagAt(i int) (string, string) {
-	e := (*c.tags)[i]
-	return e.k, e.v
+// LinkAt returns the i-th link, 0 <= i < NumLinks(). Its Attributes map is
+// a copy: changing it changes nothing in the snapshot.
+func (x Snapshot) LinkAt(i int) Link {
+	l := (*x.s.links)[i]
+	l.Attributes = maps.Clone(l.Attributes)
+	return l
 }
