@@ -66,6 +66,21 @@ func errorType(err error) string {
 	return reflect.TypeOf(err).String()
 }
 
+// RecordPanic marks the span with v, a panic value its caller recovered,
+// as Do does: error.message is "panic: " and the value, error.type the
+// value's type (the error's, for an error), error.stack where the panic was
+// raised. Call it from the deferred function that recovered, and then
+// re-panic or handle the panic as before: it only records. A nil v records
+// nothing.
+func (s *Span) RecordPanic(v any) {
+	if s == nil || v == nil {
+		return
+	}
+	// Two frames above the stack's capture: this method and the deferred
+	// function that called it; panicStack then skips the runtime's.
+	s.recordPanic(v, panicStack(2, s.tracer.cfg.stackDepth))
+}
+
 // recordPanic marks the span with a recovered panic value and its stack.
 func (s *Span) recordPanic(r any, stack string) {
 	info := describePanic(r, stack)

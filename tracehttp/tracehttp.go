@@ -157,16 +157,13 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 		rw := &responseWriter{ResponseWriter: w}
 		r2 := r.WithContext(ctx)
 		defer func() {
-			if p := recover(); p != nil {
-				// The span records the panic; net/http's own recovery
-				// (or the caller's) still sees it.
-				span.SetTag(tagStatus, "500")
-				span.SetError(fmt.Errorf("panic: %v", p))
-				span.Finish()
-				panic(p)
-			}
+			p := recover()
 			status := rw.status
-			if status == 0 {
+			switch {
+			case status != 0:
+			case p != nil:
+				status = http.StatusInternalServerError // what net/http answers
+			default:
 				status = http.StatusOK
 			}
 			span.SetTag(tagStatus, statusString(status))
@@ -175,10 +172,18 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 				span.SetTag(tagRoute, route)
 			}
 			span.SetResource(resourceFor(&cfg, r2, route))
-			if cfg.isError(status) {
+			switch {
+			case p != nil:
+				// Recorded as Do records a panic; net/http's own recovery
+				// (or the caller's) still sees it.
+				span.RecordPanic(p)
+			case cfg.isError(status):
 				span.SetError(statusError(status))
 			}
 			span.Finish()
+			if p != nil {
+				panic(p)
+			}
 		}()
 		h.ServeHTTP(rw, r2)
 	})

@@ -110,20 +110,33 @@ func keys(m map[string]trace.Snapshot) []string {
 
 func TestHandlerRecordsPanicAndRepanics(t *testing.T) {
 	tr, exp := newTracer(t)
-	h := tracehttp.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /panic/{id}", func(http.ResponseWriter, *http.Request) {
 		panic("handler bug")
-	}), tracehttp.WithTracer(tr))
+	})
+	h := tracehttp.Handler(mux, tracehttp.WithTracer(tr))
 	func() {
 		defer func() {
 			if recover() == nil {
 				t.Error("panic swallowed")
 			}
 		}()
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/panic/7", nil))
 	}()
 	s := wait(t, exp, 1)[0]
 	if !s.IsError() || tag(t, s, "http.status_code") != "500" {
 		t.Errorf("panicking request: error %v status %q", s.IsError(), tag(t, s, "http.status_code"))
+	}
+	// Recorded as trace.Do records a panic, with the route the request
+	// matched: the span is finished after they are known.
+	if s.Resource() != "GET /panic/{id}" || tag(t, s, "http.route") != "/panic/{id}" {
+		t.Errorf("resource %q, route %q", s.Resource(), tag(t, s, "http.route"))
+	}
+	if tag(t, s, "error.message") != "panic: handler bug" || tag(t, s, "error.type") != "string" {
+		t.Errorf("error.message %q, error.type %q", tag(t, s, "error.message"), tag(t, s, "error.type"))
+	}
+	if st := tag(t, s, "error.stack"); !strings.Contains(st, "TestHandlerRecordsPanicAndRepanics") {
+		t.Errorf("error.stack does not start at the panic:\n%s", st)
 	}
 }
 
