@@ -186,7 +186,7 @@ func (ts *traceState) finish(s *Span) {
 	} else {
 		ts.finished = append(ts.finished, Snapshot{s})
 		ts.held += int32(size) // below MaxInt32/2 before, and size is an int32
-		if ts.open > 0 && len(ts.finished) < p.t.cfg.partialFlush && ts.held < math.MaxInt32/2 {
+		if ts.open > 0 && len(ts.finished) < p.cfg.partialFlush && ts.held < math.MaxInt32/2 {
 			first := len(ts.finished) == 1
 			ts.mu.Unlock()
 			if first {

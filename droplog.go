@@ -29,8 +29,8 @@ func (r *dropReporter) exportFailed(err error) {
 
 // report logs the drops since the last report, if there are any and the
 // interval allows it; final (at shutdown) ignores the interval.
-func (r *dropReporter) report(t *Tracer, final bool) {
-	s := t.Stats().Dropped
+func (r *dropReporter) report(cfg *pipelineConfig, final bool) {
+	s := cfg.drops()
 	if s == r.reported {
 		return
 	}
@@ -58,5 +58,5 @@ func (r *dropReporter) report(t *Tracer, final bool) {
 	}
 	r.reported, r.lastError = s, nil
 	r.mu.Unlock()
-	t.cfg.logger.Warn("trace: spans dropped", attrs...)
+	cfg.logger.Warn("trace: spans dropped", attrs...)
 }

@@ -24,7 +24,7 @@ func (p *pipeline) export(last bool) error {
 		sh.mu.Unlock()
 		for due > 0 {
 			sh.exportMu.Lock()
-			n, err := p.exportTurn(sh, p.t.cfg.batchBytes, last)
+			n, err := p.exportTurn(sh, p.cfg.batchBytes, last)
 			sh.exportMu.Unlock()
 			if err != nil {
 				errs = append(errs, err)
@@ -61,7 +61,7 @@ func (p *pipeline) exportGathered(last bool) error {
 	var errs []error
 	for rest := batch; len(rest) > 0; {
 		n, size := 0, 0
-		for n < len(rest) && (n == 0 || size+rest[n].bytes <= p.t.cfg.batchBytes) {
+		for n < len(rest) && (n == 0 || size+rest[n].bytes <= p.cfg.batchBytes) {
 			size += rest[n].bytes
 			n++
 		}
@@ -128,8 +128,8 @@ func (p *pipeline) exportBatch(batch []Chunk, bytes int, last bool) error {
 				partial++
 			}
 		}
-		p.t.stats.chunks.Add(uint64(len(batch)))
-		p.t.stats.partial.Add(partial)
+		p.cfg.stats.chunks.Add(uint64(len(batch)))
+		p.cfg.stats.partial.Add(partial)
 	case last && p.exportCtx.Err() != nil:
 		reason = dropShutdown
 	default:
@@ -152,14 +152,14 @@ func (p *pipeline) drop(c Chunk, bytes int, reason outcome) {
 // call runs the exporter with a timeout, turning a panic into an error: a
 // faulty exporter must not take the application down.
 func (p *pipeline) call(batch []Chunk) (err error) {
-	ctx, cancel := context.WithTimeout(p.exportCtx, p.t.cfg.exportTimeout)
+	ctx, cancel := context.WithTimeout(p.exportCtx, p.cfg.exportTimeout)
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("trace: exporter panicked: %v", r)
 		}
 	}()
-	return p.t.cfg.exporter.Export(ctx, batch)
+	return p.cfg.exporter.Export(ctx, batch)
 }
 
 func (p *pipeline) shutdownExporter() (err error) {
@@ -168,5 +168,5 @@ func (p *pipeline) shutdownExporter() (err error) {
 			err = fmt.Errorf("trace: exporter panicked in Shutdown: %v", r)
 		}
 	}()
-	return p.t.cfg.exporter.Shutdown(p.stopCtx)
+	return p.cfg.exporter.Shutdown(p.stopCtx)
 }

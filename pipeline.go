@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 	"time"
@@ -25,7 +26,7 @@ import (
 // the same budget for the payloads it builds, always has room to turn a
 // batch into a payload.
 type pipeline struct {
-	t         *Tracer
+	cfg       pipelineConfig
 	budget    *MemoryBudget
 	reserve   int64
 	shards    []shard
@@ -72,16 +73,29 @@ type shard struct {
 // partial chunk: 5, ten seconds with the default interval.
 const holdIntervals = 5
 
-func newPipeline(t *Tracer) *pipeline {
+// pipelineConfig is what the pipeline needs of its tracer, and no more.
+type pipelineConfig struct {
+	exporter      Exporter
+	logger        *slog.Logger
+	flushInterval time.Duration
+	exportTimeout time.Duration
+	batchBytes    int
+	partialFlush  int
+	budget        int
+	stats         *stats       // where chunk counts go
+	drops         func() Drops // the tracer's drops, for the reports
+}
+
+func newPipeline(cfg pipelineConfig) *pipeline {
 	n := 1
 	for n < 2*runtime.GOMAXPROCS(0) && n < 64 {
 		n *= 2
 	}
 	p := &pipeline{
-		t:         t,
-		budget:    NewMemoryBudget(t.cfg.queueBytes),
+		cfg:       cfg,
+		budget:    NewMemoryBudget(cfg.budget),
 		shards:    make([]shard, n),
-		shardKick: max(t.cfg.batchBytes/n, 1),
+		shardKick: max(cfg.batchBytes/n, 1),
 		holdTicks: holdIntervals,
 		kick:      make(chan struct{}, 1),
 		flushReq:  make(chan chan error),
@@ -89,8 +103,8 @@ func newPipeline(t *Tracer) *pipeline {
 		done:      make(chan struct{}),
 		warn:      dropReporter{now: time.Now},
 	}
-	p.reserve = int64(min(2*t.cfg.batchBytes, t.cfg.queueBytes/4))
-	_, p.inline = t.cfg.exporter.(NonBlockingExporter)
+	p.reserve = int64(min(2*cfg.batchBytes, cfg.budget/4))
+	_, p.inline = cfg.exporter.(NonBlockingExporter)
 	p.exportCtx, p.cancelExport = context.WithCancel(context.Background())
 	return p
 }
@@ -149,14 +163,14 @@ func (p *pipeline) enqueue(c Chunk, ts *traceState) {
 
 func (p *pipeline) run() {
 	defer close(p.done)
-	tick := time.NewTicker(p.t.cfg.flushInterval)
+	tick := time.NewTicker(p.cfg.flushInterval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-tick.C:
 			p.age(false)
 			p.export(false)
-			p.warn.report(p.t, false)
+			p.warn.report(&p.cfg, false)
 		case <-p.kick:
 			p.export(false)
 		case ack := <-p.flushReq:
@@ -171,7 +185,7 @@ func (p *pipeline) run() {
 				p.shards[i].exportMu.Lock()
 				p.shards[i].exportMu.Unlock()
 			}
-			p.warn.report(p.t, true)
+			p.warn.report(&p.cfg, true)
 			// Here, and only here, no Export can be running: the exporter's
 			// Shutdown comes after the last one even when Shutdown's caller
 			// gave up waiting.

@@ -29,7 +29,17 @@ func New(opts ...Option) *Tracer {
 			src.SetRateReceiver(rcv)
 		}
 	}
-	t.pipe = newPipeline(t)
+	t.pipe = newPipeline(pipelineConfig{
+		exporter:      t.cfg.exporter,
+		logger:        t.cfg.logger,
+		flushInterval: t.cfg.flushInterval,
+		exportTimeout: t.cfg.exportTimeout,
+		batchBytes:    t.cfg.batchBytes,
+		partialFlush:  t.cfg.partialFlush,
+		budget:        t.cfg.queueBytes,
+		stats:         &t.stats,
+		drops:         func() Drops { return t.Stats().Dropped },
+	})
 	if u, ok := t.cfg.exporter.(BudgetUser); ok {
 		u.UseBudget(t.pipe.budget)
 	}
