@@ -28,7 +28,11 @@ type wbuf struct {
 	over   bool // a write found no room since the last check
 }
 
-func (w *wbuf) Write(p []byte) (int, error) {
+func (w *wbuf) Write(p []byte) (int, error)       { return write(w, p) }
+func (w *wbuf) WriteString(s string) (int, error) { return write(w, s) }
+
+// write copies p into the blocks, taking new ones as they fill.
+func write[T string | []byte](w *wbuf, p T) (int, error) {
 	for done := 0; done < len(p); {
 		b := w.tail()
 		if b == nil {
@@ -40,20 +44,6 @@ func (w *wbuf) Write(p []byte) (int, error) {
 		done += k
 	}
 	return len(p), nil
-}
-
-func (w *wbuf) WriteString(s string) (int, error) {
-	for done := 0; done < len(s); {
-		b := w.tail()
-		if b == nil {
-			return done, errOverBudget
-		}
-		k := copy(b[len(b):cap(b)], s[done:])
-		w.blocks[len(w.blocks)-1] = b[:len(b)+k]
-		w.n += k
-		done += k
-	}
-	return len(s), nil
 }
 
 func (w *wbuf) WriteByte(c byte) error {

@@ -23,13 +23,8 @@ func (e *encoder) span(c trace.Chunk, idx int, first bool) {
 // metaMap writes meta: the span's text tags, then what the wire adds. It
 // returns the reserved keys the span set itself (reservedBit).
 func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int) int {
-	k, buf, n := e.k, &e.p.buf, s.NumTags()
-	if !e.p.v05 {
-		buf.Write(k.meta)
-	}
-	at := buf.Len()
-	buf.Write([]byte{map32, 0, 0, 0, 0})
-	e.count = 0
+	k, n := e.k, s.NumTags()
+	at := e.openMap(k.meta)
 	reserved := 0
 	for i := range n {
 		key, v := s.TagAt(i)
@@ -80,13 +75,8 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 // metricsMap writes metrics: the span's numeric tags, then what the wire
 // adds.
 func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, idx, reserved int) {
-	k, buf, n := e.k, &e.p.buf, s.NumTags()
-	if !e.p.v05 {
-		buf.Write(k.metrics)
-	}
-	at := buf.Len()
-	buf.Write([]byte{map32, 0, 0, 0, 0})
-	e.count = 0
+	k, n := e.k, s.NumTags()
+	at := e.openMap(k.metrics)
 	for i := range n {
 		if key, v := s.TagAt(i); v.IsNumber() {
 			e.metric(key, v.Float64())
@@ -198,4 +188,18 @@ func (e *encoder) tid(hi uint64) {
 		e.p.buf.Write(hx[:])
 	}
 	e.count++
+}
+
+// openMap starts the meta or metrics map, after its key in v0.4 (a v0.5
+// span's fields have no keys), with a 32-bit header that patch fills in;
+// it returns where the header is.
+func (e *encoder) openMap(key []byte) int {
+	buf := &e.p.buf
+	if !e.p.v05 {
+		buf.Write(key)
+	}
+	at := buf.Len()
+	buf.Write([]byte{map32, 0, 0, 0, 0})
+	e.count = 0
+	return at
 }
