@@ -137,8 +137,8 @@
 // against the budget once Export returns, so an exporter that keeps
 // snapshots for long counts them itself, or keeps what it needs of them.
 // Reading a Snapshot's fields allocates nothing: they are accessors, and
-// NumTags and TagAt walk the tags in order without the closure that Tags,
-// Meta and Metrics build. A tag's Value is text or a number (IsNumber): send
+// NumTags and TagAt walk the tags in order without the closure that Tags
+// builds. A tag's Value is text or a number (IsNumber): send
 // numbers as numbers, as Datadog's metrics. Chunk.NumTags and Chunk.TagAt
 // do the same for the trace's propagated tags. A destination with 64-bit
 // trace ids takes TraceID.Lower and carries Upper in the tag _dd.p.tid, as

@@ -48,17 +48,9 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	return nil
 }
 
-// composeTracestate puts our dd= member first, then the other vendors'
+// writeTracestate puts our dd= member first, then the other vendors'
 // members in the order they came, at most 32 in all: the right-most are
 // dropped first, as the specification says.
-func composeTracestate(sc SpanContext) string {
-	var b strings.Builder
-	b.Grow(64 + min(len(sc.origin), maxOriginLen))
-	writeTracestate(&b, sc)
-	return b.String()
-}
-
-// writeTracestate writes what composeTracestate returns.
 func writeTracestate(b *strings.Builder, sc SpanContext) {
 	b.WriteString("dd=")
 	n := b.Len()

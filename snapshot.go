@@ -144,28 +144,6 @@ func (x Snapshot) NumTags() int {
 	return x.s.tags.n
 }
 
-// Meta returns the text tags (Datadog's "meta").
-func (x Snapshot) Meta() iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for k, v := range x.Tags() {
-			if !v.isNum() && !yield(k, v.str) {
-				return
-			}
-		}
-	}
-}
-
-// Metrics returns the numeric tags (Datadog's "metrics").
-func (x Snapshot) Metrics() iter.Seq2[string, float64] {
-	return func(yield func(string, float64) bool) {
-		for k, v := range x.Tags() {
-			if v.isNum() && !yield(k, v.num) {
-				return
-			}
-		}
-	}
-}
-
 // Baggage returns the baggage the span carried when it finished.
 func (x Snapshot) Baggage() iter.Seq2[string, string] {
 	if x.s == nil {

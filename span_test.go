@@ -108,13 +108,13 @@ func TestSetTagReplacesAcrossKinds(t *testing.T) {
 	if got := strings.Join(keys, ","); got != "a,b" {
 		t.Fatalf("keys = %s, want a,b (first-set order, no duplicates)", got)
 	}
-	meta := map[string]string{}
-	for k, v := range s.Meta() {
-		meta[k] = v
-	}
-	metrics := map[string]float64{}
-	for k, v := range s.Metrics() {
-		metrics[k] = v
+	meta, metrics := map[string]string{}, map[string]float64{}
+	for k, v := range s.Tags() {
+		if v.IsNumber() {
+			metrics[k] = v.Float64()
+		} else {
+			meta[k] = v.String()
+		}
 	}
 	if meta["a"] != "now text" || len(meta) != 1 {
 		t.Errorf("meta = %v", meta)

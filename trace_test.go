@@ -239,8 +239,10 @@ func TestSamplingDecisions(t *testing.T) {
 			}
 			rootSnap, _ := exp.Find("root")
 			got := map[string]float64{}
-			for k, v := range rootSnap.Metrics() {
-				got[k] = v
+			for k, v := range rootSnap.Tags() {
+				if v.IsNumber() {
+					got[k] = v.Float64()
+				}
 			}
 			for k, v := range c.metrics {
 				if g, ok := got[k]; !ok || g != v {

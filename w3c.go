@@ -60,17 +60,6 @@ func appendTraceparent(b []byte, tid TraceID, span uint64, flags byte) []byte {
 	return hex.AppendEncode(b, []byte{flags})
 }
 
-// parseTracestate reads the combined tracestate field (repeated fields
-// joined with commas) into its members.
-func parseTracestate(v string) ([]kv, bool) {
-	var out []kv
-	ok := scanTracestate(v, func(k, val string) { out = append(out, kv{k, val}) })
-	if !ok {
-		return nil, false
-	}
-	return out, true
-}
-
 // scanTracestate calls fn for each member of a tracestate list, in order,
 // after checking the whole list. Empty members are skipped. It fails on a
 // member that breaks the grammar, or on more than 32 members.

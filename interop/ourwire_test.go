@@ -346,11 +346,12 @@ func snapshotWire(s trace.Snapshot) wireSpan {
 		l := s.LinkAt(i)
 		w.Links = append(w.Links, wireLink{l.TraceID.Upper(), l.TraceID.Lower(), l.SpanID, l.Attributes, l.Tracestate, l.Flags})
 	}
-	for k, v := range s.Meta() {
-		w.Meta[k] = v
-	}
-	for k, v := range s.Metrics() {
-		w.Metrics[k] = v
+	for k, v := range s.Tags() {
+		if v.IsNumber() {
+			w.Metrics[k] = v.Float64()
+		} else {
+			w.Meta[k] = v.String()
+		}
 	}
 	return w
 }

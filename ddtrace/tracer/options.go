@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -64,7 +65,7 @@ func WithLogger(l Logger) StartOption {
 			if c.debug {
 				level = slog.LevelDebug
 			}
-			c.logger = slog.New(logHandler{l, level})
+			c.logger = slog.New(logHandler{l: l, level: level})
 		}
 	}
 }
@@ -123,10 +124,14 @@ func WithServiceMapping(from, to string) StartOption {
 // WithHostname sets the hostname reported on every span (_dd.hostname).
 func WithHostname(name string) StartOption { return func(c *config) { c.hostname = name } }
 
-// logHandler adapts a dd-trace-go Logger to slog.
+// logHandler adapts a dd-trace-go Logger to slog: one line per record,
+// its level, message and attributes, those given by WithAttrs first, each
+// key inside the groups open when it was given.
 type logHandler struct {
 	l     Logger
 	level slog.Level
+	attrs []slog.Attr // from WithAttrs, keys already qualified
+	group string      // the open groups, "a.b.", or ""
 }
 
 func (h logHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
@@ -136,8 +141,13 @@ func (h logHandler) Handle(_ context.Context, r slog.Record) error {
 	b.WriteString(r.Level.String())
 	b.WriteString(": ")
 	b.WriteString(r.Message)
+	for _, a := range h.attrs {
+		b.WriteByte(' ')
+		b.WriteString(a.String())
+	}
 	r.Attrs(func(a slog.Attr) bool {
 		b.WriteByte(' ')
+		a.Key = h.group + a.Key
 		b.WriteString(a.String())
 		return true
 	})
@@ -145,5 +155,19 @@ func (h logHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-func (h logHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h logHandler) WithGroup(string) slog.Handler      { return h }
+func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	out := h
+	out.attrs = slices.Clip(h.attrs)
+	for _, a := range attrs {
+		a.Key = h.group + a.Key
+		out.attrs = append(out.attrs, a)
+	}
+	return out
+}
+
+func (h logHandler) WithGroup(name string) slog.Handler {
+	if name != "" {
+		h.group += name + "."
+	}
+	return h
+}

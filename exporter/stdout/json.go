@@ -72,11 +72,12 @@ func writeJSON(b *bytes.Buffer, c trace.Chunk) error {
 		if p := s.ParentID(); p != 0 {
 			line.ParentID = spanID(p)
 		}
-		for k, v := range s.Meta() {
-			line.Meta[k] = v
-		}
-		for k, v := range s.Metrics() {
-			line.Metrics[k] = jsonNumber(v)
+		for k, v := range s.Tags() {
+			if v.IsNumber() {
+				line.Metrics[k] = jsonNumber(v.Float64())
+			} else {
+				line.Meta[k] = v.String()
+			}
 		}
 		if err := enc.Encode(&line); err != nil {
 			return fmt.Errorf("stdout: encoding span %s: %w", line.SpanID, err)

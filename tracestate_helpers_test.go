@@ -1,0 +1,24 @@
+package trace
+
+import "strings"
+
+// Helpers the tests use to read and write tracestate values whole.
+
+// composeTracestate returns what writeTracestate writes.
+func composeTracestate(sc SpanContext) string {
+	var b strings.Builder
+	b.Grow(64 + min(len(sc.origin), maxOriginLen))
+	writeTracestate(&b, sc)
+	return b.String()
+}
+
+// parseTracestate reads the combined tracestate field (repeated fields
+// joined with commas) into its members.
+func parseTracestate(v string) ([]kv, bool) {
+	var out []kv
+	ok := scanTracestate(v, func(k, val string) { out = append(out, kv{k, val}) })
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
