@@ -14,7 +14,7 @@ var (
 	benchMethod = "GET"
 	benchStatus = 200
 	benchWeight = 0.25
-	benchErr    = errors.New("boom")
+	errBench    = errors.New("boom")
 )
 
 func newBenchTracer(b *testing.B) *trace.Tracer {
@@ -97,7 +97,7 @@ func BenchmarkSetTag(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		v    any
-	}{{"string", benchMethod}, {"int", benchStatus}, {"float", benchWeight}, {"error", benchErr}} {
+	}{{"string", benchMethod}, {"int", benchStatus}, {"float", benchWeight}, {"error", errBench}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -40,7 +40,7 @@ func FuzzParseTraceID(f *testing.F) {
 // UTF-8 within the limits, and nothing panics.
 func FuzzSetTag(f *testing.F) {
 	f.Add("http.method", "GET", int64(1), 0.5)
-	f.Add("", "", int64(1<<53+1), -0.0)
+	f.Add("", "", int64(1<<53+1), math.Copysign(0, -1))
 	f.Add("error", "\xff\xfe", int64(-1<<63), 1e308)
 	// Over the limits below, and small: a large seed makes the fuzzer
 	// spend its time minimizing it.

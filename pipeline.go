@@ -183,6 +183,7 @@ func (p *pipeline) run() {
 			// after it.
 			for i := range p.shards {
 				p.shards[i].exportMu.Lock()
+				//lint:ignore SA2001 waiting for an export in flight is the point
 				p.shards[i].exportMu.Unlock()
 			}
 			p.warn.report(&p.cfg, true)
