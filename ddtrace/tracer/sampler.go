@@ -69,7 +69,7 @@ func WithSamplingRules(rules []SamplingRule) StartOption {
 	return func(c *config) { c.rules = append([]SamplingRule(nil), rules...) }
 }
 
-// sampler builds priority sampling: the Agent's rates, under the user's
+// buildSampler builds priority sampling: the Agent's rates, under the user's
 // rules and global rate when there are any, as dd-trace-go does.
 func (c *config) buildSampler() trace.Sampler {
 	if c.sampler != nil {
