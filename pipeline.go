@@ -134,25 +134,22 @@ func (p *pipeline) enqueue(c Chunk, ts *traceState) {
 	}
 	sh.chunks = append(sh.chunks, c)
 	sh.bytes += c.bytes
-	full := sh.bytes >= p.shardKick
+	n := sh.bytes
 	sh.mu.Unlock()
-	if !full {
+	if n < p.shardKick {
 		return
 	}
-	// The shard has a batch's share. With an exporter that never blocks,
-	// export it here if no export is running: with more busy goroutines
-	// than cores, the batcher gets too small a share of the CPU to keep
-	// up with a burst, and the budget would have to hold all of it. This
-	// does a shard's share of the exporter's work (BenchmarkDelivered);
-	// it never waits for the batcher or the network.
-	if p.inline {
-		// Another goroutine exporting holds the lock: it or the next
-		// producer takes the turn, and waking the batcher would only give
-		// it a turn it may lose the CPU in the middle of.
-		if sh.exportMu.TryLock() {
-			p.exportTurn(sh, p.shardKick, false)
-			sh.exportMu.Unlock()
-		}
+	// The shard holds a batch's share: the batcher exports it, on a core
+	// of its own when there is one, and the caller goes on. When the
+	// batcher is behind (the shard holds several shares: more busy
+	// goroutines than cores leave it too small a share of the CPU to keep
+	// up with a burst) and the exporter never blocks, the caller exports a
+	// share itself, if no other goroutine is exporting this shard. That is
+	// a share of the exporter's work, never a wait for the batcher or the
+	// network (TestBurst in exporter/agent, BenchmarkDelivered).
+	if p.inline && n >= behindShares*p.shardKick && sh.exportMu.TryLock() {
+		p.exportTurn(sh, p.shardKick, false)
+		sh.exportMu.Unlock()
 		return
 	}
 	select {
@@ -160,6 +157,10 @@ func (p *pipeline) enqueue(c Chunk, ts *traceState) {
 	default:
 	}
 }
+
+// behindShares is how many batch shares a shard holds before the
+// goroutines that finish spans help the batcher.
+const behindShares = 4
 
 func (p *pipeline) run() {
 	defer close(p.done)

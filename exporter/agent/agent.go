@@ -72,7 +72,7 @@ func New(opts ...Option) *Exporter {
 		stop:  make(chan struct{}),
 		ended: make(chan struct{}),
 	}
-	e.free.budget.Store(trace.NewMemoryBudget(0))
+	e.free.mem.Store(newBlockPool(trace.NewMemoryBudget(0)))
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.encs = newEncoders(func() *encoder {
 		enc := newEncoder(cfg.maxPayload, &e.free, e.enqueue,
@@ -125,7 +125,9 @@ func (e *Exporter) use05() bool {
 // budget they were taken from.
 func (e *Exporter) UseBudget(b *trace.MemoryBudget) {
 	if b != nil {
-		e.free.budget.Store(b)
+		if old := e.free.mem.Swap(newBlockPool(b)); old != nil {
+			old.drain()
+		}
 	}
 }
 
@@ -158,7 +160,7 @@ func (e *Exporter) Export(ctx context.Context, batch []trace.Chunk) error {
 // budget is taken, so that payloads being built by several encoders do not
 // sit on memory the senders could be draining.
 func (e *Exporter) flushAt() int {
-	if b := e.free.budget.Load(); b.InUse() > b.Limit()/2 {
+	if b := e.free.mem.Load().budget; b.InUse() > b.Limit()/2 {
 		return min(e.cfg.flushSize, 4*blockSize)
 	}
 	return e.cfg.flushSize
@@ -192,6 +194,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	select {
 	case <-e.ended:
 		e.closeIdle()
+		e.free.mem.Load().drain()
 		e.cancel()
 		return nil
 	case <-ctx.Done():
@@ -202,6 +205,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	select {
 	case <-e.ended:
 		e.closeIdle()
+		e.free.mem.Load().drain()
 	case <-time.After(shutdownGrace):
 		// A transport that ignores cancellation: do not wait for it.
 	}

@@ -27,7 +27,7 @@ func BenchmarkEncode(b *testing.B) {
 	tr.Shutdown(context.Background())
 	chunks := mem.Chunks()
 	free := &payloads{}
-	free.budget.Store(trace.NewMemoryBudget(0))
+	free.mem.Store(newBlockPool(trace.NewMemoryBudget(0)))
 	e := newEncoder(DefaultMaxPayload, free, (*payload).release, func(int) {}, func(int) {})
 	b.ReportAllocs()
 	spans := 0

@@ -106,7 +106,7 @@ func (d *dictionary) rollback(m dictMark) {
 // the memory budget has no room.
 func (d *dictionary) start(p *payload) bool {
 	p.v05 = true
-	p.dict = wbuf{budget: p.buf.budget}
+	p.dict = wbuf{mem: p.buf.mem}
 	if d.enc == nil {
 		d.enc = msgpack.NewEncoder(nil)
 	}
