@@ -498,9 +498,11 @@ func TestSlowAgent(t *testing.T) {
 			break
 		}
 	}
+	// The budget refused spans: at the tracer's door, or at the
+	// exporter's, whichever met it first (that depends on the machine).
 	st := exp.Stats()
-	if st.Dropped.QueueFull == 0 || st.Dropped.Shutdown == 0 {
-		t.Errorf("stats: %+v", st)
+	if st.Dropped.QueueFull+tr.Stats().Dropped.QueueFull == 0 || st.Dropped.Shutdown == 0 {
+		t.Errorf("exporter %+v, tracer %+v", st, tr.Stats())
 	}
 	accounting(t, tr, exp, 0)
 }
