@@ -2,8 +2,9 @@ package trace
 
 import (
 	"encoding/hex"
-	"github.com/ctxtrace/trace/internal/id"
 	"strings"
+
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // The grammar of the headers every propagation style reads and writes:

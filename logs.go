@@ -2,10 +2,11 @@ package trace
 
 import (
 	"context"
-	"github.com/ctxtrace/trace/internal/env"
 	"log/slog"
 	"slices"
 	"strconv"
+
+	"github.com/ctxtrace/trace/internal/env"
 )
 
 // LogHandler wraps next so that every record logged with a context that

@@ -1,12 +1,13 @@
 package trace
 
 import (
-	"github.com/ctxtrace/trace/internal/hook"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ctxtrace/trace/internal/hook"
 )
 
 // Option configures a Tracer; see New.

@@ -1,10 +1,11 @@
 package trace
 
 import (
-	"github.com/ctxtrace/trace/internal/id"
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // Datadog's headers.

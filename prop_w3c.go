@@ -1,10 +1,11 @@
 package trace
 
 import (
-	"github.com/ctxtrace/trace/internal/id"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 const (

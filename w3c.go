@@ -3,8 +3,9 @@ package trace
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"github.com/ctxtrace/trace/internal/id"
 	"strings"
+
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // The W3C Trace Context grammar (https://www.w3.org/TR/trace-context-2/),

@@ -7,11 +7,12 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/ctxtrace/trace/exporter/memory"
-	"github.com/ctxtrace/trace/tracehttp"
 	ddhttp "gopkg.in/DataDog/dd-trace-go.v1/contrib/net/http"
 	"gopkg.in/DataDog/dd-trace-go.v1/ddtrace/mocktracer"
 	"gopkg.in/DataDog/dd-trace-go.v1/ddtrace/tracer"
+
+	"github.com/ctxtrace/trace/exporter/memory"
+	"github.com/ctxtrace/trace/tracehttp"
 )
 
 // BenchmarkHTTPMiddleware measures one request through a ServeMux route

@@ -32,10 +32,11 @@ import (
 	"net/http"
 	"testing"
 
-	ctrace "github.com/ctxtrace/trace"
 	"go.opentelemetry.io/otel/propagation"
 	oteltrace "go.opentelemetry.io/otel/trace"
 	"gopkg.in/DataDog/dd-trace-go.v1/ddtrace/tracer"
+
+	ctrace "github.com/ctxtrace/trace"
 )
 
 // injectExtract is one tracer's round trip for one style: op injects into h

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ctxtrace/trace"
 	"github.com/opentracing/opentracing-go"
+
+	"github.com/ctxtrace/trace"
 )
 
 // The Binary format: the propagator's headers as a uvarint count, then for

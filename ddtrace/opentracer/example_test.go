@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/opentracing/opentracing-go"
+
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace/opentracer"
 	"github.com/ctxtrace/trace/exporter/memory"
-	"github.com/opentracing/opentracing-go"
 )
 
 // Code written against OpenTracing keeps working, its spans exported by

@@ -31,10 +31,11 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/opentracing/opentracing-go"
 	otlog "github.com/opentracing/opentracing-go/log"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // New starts the global tracer with opts, as tracer.Start does, and

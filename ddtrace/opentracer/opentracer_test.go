@@ -9,14 +9,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/ddtrace/opentracer"
-	"github.com/ctxtrace/trace/ddtrace/tracer"
-	"github.com/ctxtrace/trace/exporter/memory"
 	"github.com/opentracing/opentracing-go"
 	"github.com/opentracing/opentracing-go/ext"
 	"github.com/opentracing/opentracing-go/harness"
 	otlog "github.com/opentracing/opentracing-go/log"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace/opentracer"
+	"github.com/ctxtrace/trace/ddtrace/tracer"
+	"github.com/ctxtrace/trace/exporter/memory"
 )
 
 func newTracer(t testing.TB) (*trace.Tracer, *memory.Exporter) {

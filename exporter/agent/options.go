@@ -2,10 +2,10 @@ package agent
 
 import (
 	"log/slog"
-
-	"github.com/ctxtrace/trace"
 	"net/http"
 	"time"
+
+	"github.com/ctxtrace/trace"
 )
 
 // Defaults, each changed by the option named beside it.

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/ctxtrace/trace/internal/id"
 	"math"
 	"strconv"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/id"
 )
 
 // jsonTime is the layout of "start": RFC 3339 in UTC with all nine digits
