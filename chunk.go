@@ -164,7 +164,7 @@ var dmStrings = [...]string{"-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8"
 func (ts *traceState) finish(s *Span) {
 	p := ts.root().tracer.pipe
 	size := int(s.size)
-	admitted := p.admit(size)
+	admitted := p.admit(ts, size)
 	ts.mu.Lock()
 	ts.open--
 	if !admitted {
