@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"encoding/binary"
 	"errors"
 	"sync/atomic"
 
@@ -17,38 +18,48 @@ const blockSize = 64 << 10
 // for another block; the encoder takes the span back out.
 var errOverBudget = errors.New("agent: memory budget full")
 
-// wbuf is the buffer the msgpack encoder writes into. It does less per
-// call than bytes.Buffer, which keeps a read offset this encoder never
-// needs; the encoder makes dozens of calls per span (BenchmarkEncode).
+// wbuf is the buffer the msgpack encoder writes into: the block being
+// written (cur) and the full ones before it. A write that fits in cur is
+// one append, as into a plain byte slice; the encoder makes dozens of
+// calls per span (BenchmarkEncode).
 type wbuf struct {
-	blocks [][]byte // every one but the last is full
-	n      int      // bytes written
-	mem    *blockPool
-	held   int  // bytes taken from the budget
-	over   bool // a write found no room since the last check
+	cur  []byte   // the block being written
+	full [][]byte // the blocks before it, each blockSize long
+	n    int      // bytes written in all
+	mem  *blockPool
+	held int  // bytes taken from the budget
+	over bool // a write found no room since the last check
 }
 
-func (w *wbuf) Write(p []byte) (int, error)       { return write(w, p) }
-func (w *wbuf) WriteString(s string) (int, error) { return write(w, s) }
-
-// write copies p into the blocks, taking new ones as they fill. The
-// encoder's writes are a few bytes each: the common one, which fits in
-// the last block, is one append.
-func write[T string | []byte](w *wbuf, p T) (int, error) {
-	if k := len(w.blocks); k > 0 {
-		if b := w.blocks[k-1]; len(b)+len(p) <= cap(b) {
-			w.blocks[k-1] = append(b, p...)
-			w.n += len(p)
-			return len(p), nil
-		}
+// Write and WriteString append to cur when it has room, inline: a
+// generic function here costs a call with its dictionary on every one of
+// the encoder's writes (BenchmarkEncode).
+func (w *wbuf) Write(p []byte) (int, error) {
+	if len(w.cur)+len(p) <= cap(w.cur) {
+		w.cur = append(w.cur, p...)
+		w.n += len(p)
+		return len(p), nil
 	}
+	return writeBlocks(w, p)
+}
+
+func (w *wbuf) WriteString(s string) (int, error) {
+	if len(w.cur)+len(s) <= cap(w.cur) {
+		w.cur = append(w.cur, s...)
+		w.n += len(s)
+		return len(s), nil
+	}
+	return writeBlocks(w, s)
+}
+
+// writeBlocks copies p into the blocks, taking new ones as they fill.
+func writeBlocks[T string | []byte](w *wbuf, p T) (int, error) {
 	for done := 0; done < len(p); {
-		b := w.tail()
-		if b == nil {
+		if len(w.cur) == cap(w.cur) && !w.next() {
 			return done, errOverBudget
 		}
-		k := copy(b[len(b):cap(b)], p[done:])
-		w.blocks[len(w.blocks)-1] = b[:len(b)+k]
+		k := copy(w.cur[len(w.cur):cap(w.cur)], p[done:])
+		w.cur = w.cur[:len(w.cur)+k]
 		w.n += k
 		done += k
 	}
@@ -56,32 +67,31 @@ func write[T string | []byte](w *wbuf, p T) (int, error) {
 }
 
 func (w *wbuf) WriteByte(c byte) error {
-	b := w.tail()
-	if b == nil {
+	if len(w.cur) == cap(w.cur) && !w.next() {
 		return errOverBudget
 	}
-	w.blocks[len(w.blocks)-1] = append(b, c)
+	w.cur = append(w.cur, c)
 	w.n++
 	return nil
 }
 
-// tail returns the last block if it has room, or a new one taken from the
-// budget, or nil when the budget has none.
-func (w *wbuf) tail() []byte {
-	if k := len(w.blocks); k > 0 && len(w.blocks[k-1]) < cap(w.blocks[k-1]) {
-		return w.blocks[k-1]
-	}
+// next starts a new block, taken from the budget, and reports false when
+// the budget has none.
+func (w *wbuf) next() bool {
 	if w.over {
-		return nil
+		return false
 	}
 	b := w.mem.block()
 	if b == nil {
 		w.over = true
-		return nil
+		return false
+	}
+	if w.cur != nil {
+		w.full = append(w.full, w.cur)
 	}
 	w.held += blockSize
-	w.blocks = append(w.blocks, b)
-	return b
+	w.cur = b
+	return true
 }
 
 func (w *wbuf) Len() int { return w.n }
@@ -91,39 +101,56 @@ func (w *wbuf) Truncate(n int) {
 	if n >= w.n {
 		return
 	}
-	keep := max((n+blockSize-1)/blockSize, 1)
-	if n == 0 {
-		keep = min(1, len(w.blocks))
+	// While what is kept ends before cur, cur goes back and the last full
+	// block becomes cur.
+	for base := len(w.full) * blockSize; n < base || n == base && base > 0; base -= blockSize {
+		w.held -= cap(w.cur)
+		w.mem.put(w.cur)
+		last := len(w.full) - 1
+		w.cur, w.full[last] = w.full[last], nil
+		w.full = w.full[:last]
 	}
-	for i := keep; i < len(w.blocks); i++ {
-		w.held -= cap(w.blocks[i])
-		w.mem.put(w.blocks[i])
-		w.blocks[i] = nil
-	}
-	w.blocks = w.blocks[:keep]
-	if keep > 0 {
-		w.blocks[keep-1] = w.blocks[keep-1][:n-(keep-1)*blockSize]
-	}
+	w.cur = w.cur[:n-len(w.full)*blockSize]
 	w.n = n
+}
+
+// block returns the block that holds offset at.
+func (w *wbuf) block(at int) []byte {
+	if i := at / blockSize; i < len(w.full) {
+		return w.full[i]
+	}
+	return w.cur
 }
 
 // putUint32 writes v big-endian at offset at, which may straddle blocks.
 func (w *wbuf) putUint32(at int, v uint32) {
+	if off := at % blockSize; off <= blockSize-4 {
+		binary.BigEndian.PutUint32(w.block(at)[off:], v)
+		return
+	}
 	for i := range 4 {
 		off := at + i
-		w.blocks[off/blockSize][off%blockSize] = byte(v >> (24 - 8*i))
+		w.block(off)[off%blockSize] = byte(v >> (24 - 8*i))
 	}
 }
 
 // bytes returns the blocks holding what was written.
-func (w *wbuf) bytes() [][]byte { return w.blocks }
+func (w *wbuf) bytes() [][]byte {
+	if len(w.cur) == 0 {
+		return w.full
+	}
+	return append(w.full[:len(w.full):len(w.full)], w.cur)
+}
 
 // release gives the buffer's blocks back and forgets them.
 func (w *wbuf) release() {
-	for _, b := range w.blocks {
+	for _, b := range w.full {
 		w.mem.put(b)
 	}
-	w.blocks, w.n, w.held = nil, 0, 0
+	if w.cur != nil {
+		w.mem.put(w.cur)
+	}
+	w.cur, w.full, w.n, w.held = nil, nil, 0, 0
 }
 
 // payload is a request body being built or waiting to be sent: the
@@ -181,15 +208,15 @@ func (f *payloads) get() *payload {
 // only its own bytes.
 func (f *payloads) shrink(p *payload) {
 	for _, w := range []*wbuf{&p.buf, &p.dict} {
-		if len(w.blocks) != 1 || w.n >= blockSize/2 {
+		if len(w.full) != 0 || w.cur == nil || w.n >= blockSize/2 {
 			continue
 		}
 		if !w.mem.budget.TryAcquire(w.n) {
 			continue // no room for the copy: keep the block
 		}
-		small := append(make([]byte, 0, w.n), w.blocks[0]...)
-		w.mem.put(w.blocks[0])
-		w.blocks[0], w.held = small, w.n
+		small := append(make([]byte, 0, w.n), w.cur...)
+		w.mem.put(w.cur)
+		w.cur, w.held = small, w.n
 	}
 }
 
