@@ -86,7 +86,7 @@ func WithMemoryBudget(bytes int) Option {
 
 // pinnedLocked returns the bytes the finished span keeps alive while it
 // waits for export: the span itself (with its trace's state, for a local
-// root) and every string, tag, baggage item and link it references.
+// root) and every string, tag, baggage item, link and event it references.
 // Strings that are constants of the program are counted too: the estimate
 // errs on the side of the budget.
 func (s *Span) pinnedLocked() int {
@@ -101,8 +101,8 @@ func (s *Span) pinnedLocked() int {
 			n += len(e.k) + len(e.v) + int(unsafe.Sizeof(e))
 		}
 	}
-	if s.links != nil {
-		n += int(unsafe.Sizeof(*s.links))
+	if s.extra != nil {
+		n += int(unsafe.Sizeof(*s.extra)) + s.extra.eventsPinned()
 	}
 	for _, l := range s.linkList() {
 		n += int(unsafe.Sizeof(l)) + len(l.Tracestate)

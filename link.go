@@ -38,21 +38,19 @@ func (s *Span) addLinkLocked(l Link) {
 	if l.TraceID.IsZero() || l.SpanID == 0 {
 		return
 	}
-	if s.links == nil {
-		s.links = new([]Link)
-	}
-	if len(*s.links) >= s.tracer.cfg.limits.Tags {
+	x := s.extraLocked()
+	if len(x.links) >= s.tracer.cfg.limits.Tags {
 		s.tracer.stats.tagsDropped.Add(1)
 		return
 	}
 	l.Attributes = maps.Clone(l.Attributes)
-	*s.links = append(*s.links, l)
+	x.links = append(x.links, l)
 }
 
 // linkList returns the span's links, or nil.
 func (s *Span) linkList() []Link {
-	if s.links == nil {
+	if s.extra == nil {
 		return nil
 	}
-	return *s.links
+	return s.extra.links
 }

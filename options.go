@@ -60,6 +60,9 @@ type config struct {
 	serviceMapping        map[string]string
 	onStart               func(*Span)
 	traceID64             bool // 64-bit trace ids: no upper half
+	// pprof labels left out under code hotspots (see hotspots.go), set
+	// through internal/hook by ddtrace/tracer's WithProfiler* options.
+	noHotspots, noEndpoints bool
 }
 
 func newConfig(opts []Option) config {
@@ -211,6 +214,11 @@ func init() {
 	// test tools of this module may set (see internal/hook).
 	hook.OnStart = func(f func(span any)) any {
 		return Option(func(c *config) { c.onStart = func(s *Span) { f(s) } })
+	}
+	// For ddtrace/tracer's WithProfilerCodeHotspots and
+	// WithProfilerEndpoints: which pprof labels spans carry.
+	hook.ProfilerLabels = func(codeHotspots, endpoints bool) any {
+		return Option(func(c *config) { c.noHotspots, c.noEndpoints = !codeHotspots, !endpoints })
 	}
 }
 

@@ -166,16 +166,29 @@ func (x Snapshot) NumLinks() int {
 	if x.s == nil {
 		return 0
 	}
-	if x.s.links == nil {
-		return 0
-	}
-	return len(*x.s.links)
+	return len(x.s.linkList())
 }
 
 // LinkAt returns the i-th link, 0 <= i < NumLinks(). Its Attributes map is
 // a copy: changing it changes nothing in the snapshot.
 func (x Snapshot) LinkAt(i int) Link {
-	l := (*x.s.links)[i]
+	l := x.s.linkList()[i]
 	l.Attributes = maps.Clone(l.Attributes)
 	return l
+}
+
+// NumEvents returns how many events the span has.
+func (x Snapshot) NumEvents() int {
+	if x.s == nil {
+		return 0
+	}
+	return len(x.s.eventList())
+}
+
+// EventAt returns the i-th event, 0 <= i < NumEvents(), in the order they
+// were added. Its attribute values are a string, bool, int64, float64,
+// []string, []bool, []int64 or []float64 (see Event); its Attributes map
+// and slices are copies: changing them changes nothing in the snapshot.
+func (x Snapshot) EventAt(i int) Event {
+	return cloneEvent(x.s.eventList()[i])
 }

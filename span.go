@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/pprof"
 	rtrace "runtime/trace"
 	"strings"
 	"sync"
@@ -33,11 +34,14 @@ type Span struct {
 	duration                          time.Duration
 	tags                              tagSet
 	baggage                           kvs
-	links                             *[]Link // rare: a pointer keeps a root span within 512 bytes
+	extra                             *spanExtra // rare: links and events; a pointer keeps a root span within 512 bytes
 
 	// task is the span's runtime/trace task while the Go execution tracer
 	// runs (see Start); nil otherwise.
 	task *rtrace.Task
+	// labels are the span's pprof labels and those Finish sets back, while
+	// the profiler's code hotspots are on (see hotspots.go); nil otherwise.
+	labels *spanLabels
 }
 
 // spanCtx is the context.Context Start returns: the parent context's
@@ -86,6 +90,7 @@ func (s *Span) SetResource(resource string) {
 	s.mu.Lock()
 	if !s.finished {
 		s.resource = s.cleanLocked(resource, maxResourceLen)
+		s.relabelEndpointLocked()
 	}
 	s.mu.Unlock()
 }
@@ -270,8 +275,15 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	}
 	s.duration = max(d, 0)
 	s.finished = true
+	labels := s.labels
+	s.labels = nil // a finished span pins no label sets
 	s.size = int32(min(s.pinnedLocked(), math.MaxInt32/4))
 	s.mu.Unlock()
+	if labels != nil {
+		// Set back the labels of before the span, so that later samples
+		// are not charged to it.
+		pprof.SetGoroutineLabels(&labels.restore)
+	}
 	if s.task != nil {
 		s.task.End()
 	}

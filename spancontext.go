@@ -187,6 +187,23 @@ func (sc SpanContext) Baggage() iter.Seq2[string, string] { return seqKV(sc.bagg
 // BaggageItem returns the baggage item key.
 func (sc SpanContext) BaggageItem(key string) (string, bool) { return lookupKV(sc.baggage, key) }
 
+// Links returns the links extraction recorded beside the context it chose
+// (contexts of other traces found in the same carrier); the span started
+// from this context carries them. Each Link is a copy.
+func (sc SpanContext) Links() iter.Seq[Link] {
+	return func(yield func(Link) bool) {
+		if sc.extracted == nil {
+			return
+		}
+		for _, l := range sc.extracted.links {
+			l.Attributes = maps.Clone(l.Attributes)
+			if !yield(l) {
+				return
+			}
+		}
+	}
+}
+
 // kvsOf returns the pairs of m sorted by key, or nil if m is empty.
 func kvsOf(m map[string]string) kvs {
 	if len(m) == 0 {

@@ -5,6 +5,7 @@ import (
 	rtrace "runtime/trace"
 	"time"
 
+	"github.com/ctxtrace/trace/internal/hotspots"
 	"github.com/ctxtrace/trace/internal/id"
 )
 
@@ -33,6 +34,11 @@ func (t *Tracer) start(ctx context.Context, name string, opts []SpanOption, inhe
 		// one atomic load.
 		ctx, s.task = rtrace.NewTask(ctx, name)
 		rtrace.Logf(ctx, "span", "trace_id=%s span_id=%d", s.traceID, s.spanID)
+	}
+	if hotspots.Enabled() {
+		// The profiler wants code hotspots: label the goroutine with the
+		// span (see hotspots.go). Off, this costs one atomic load.
+		ctx = s.profileLabels(ctx, parent)
 	}
 	return &spanCtx{Context: ctx, span: s}, s
 }

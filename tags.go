@@ -9,32 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-// Tag keys with a meaning of their own, as in dd-trace-go's ext package.
-const (
-	// tagServiceName set with SetTag changes the span's service.
-	tagServiceName = "service.name"
-	// tagResourceName set with SetTag changes the span's resource.
-	tagResourceName = "resource.name"
-	// tagSpanType set with SetTag changes the span's type.
-	tagSpanType = "span.type"
-	// tagSpanName set with SetTag changes the span's name.
-	tagSpanName = "span.name"
-	// tagError set with SetTag marks or clears the error: an error value
-	// records it as SetError does, true or any other non-nil value marks the
-	// span as an error, false and nil clear the mark.
-	tagError = "error"
-	// tagErrorMessage, tagErrorType and tagErrorStack describe an error.
-	tagErrorMessage = "error.message"
-	tagErrorType    = "error.type"
-	tagErrorStack   = "error.stack"
-	// tagManualKeep set with SetTag to true keeps the trace (PriorityUserKeep).
-	tagManualKeep = "manual.keep"
-	// tagManualDrop set with SetTag to true drops the trace (PriorityUserReject).
-	tagManualDrop = "manual.drop"
-	// tagSamplingPriority set with SetTag to a number sets the trace's priority.
-	tagSamplingPriority = "sampling.priority"
-)
-
 // SetTag sets the tag key to value, replacing any value it had.
 //
 // Values are stored as dd-trace-go stores them: strings as text; bools as
@@ -42,14 +16,32 @@ const (
 // which lose precision as float64 and are kept as decimal text; []byte,
 // fmt.Stringer and error values as their text; a slice or an array as one
 // tag per element, named key.0, key.1 and so on; anything else as fmt.Sprint
-// formats it. Some keys have a meaning of their own, as in dd-trace-go:
-// "service.name", "resource.name", "span.type" and "span.name" change the
-// span's service, resource, type and name; "error" marks or clears the
-// error (an error value records it as SetError does); "manual.keep" and
-// "manual.drop" set to true keep or drop the trace; "sampling.priority"
-// set to an integer from -128 to 127 sets the trace's priority. Keys longer than the tracer's limit are cut,
-// values too; once a span holds the maximum number of tags, new keys are
-// dropped and counted in Stats.
+// formats it.
+//
+// Some keys have a meaning of their own, as in dd-trace-go (the ddtrace/ext
+// package names them):
+//   - "service.name", "resource.name", "span.type" and "span.name" change
+//     the span's service, resource, type and name;
+//   - "error" marks or clears the error: an error value records it as
+//     SetError does, true or any other non-nil value marks the span, false
+//     and nil clear the mark;
+//   - "manual.keep" and "manual.drop" set to true keep or drop the trace,
+//     false does nothing; a number under "manual.keep" is ignored, but for
+//     5, which keeps the trace as dd-trace-go's AppSec does;
+//   - "sampling.priority" set to an integer from -128 to 127 sets the
+//     trace's priority; any other value is ignored;
+//   - "analytics.event" set to true or false sets "_dd1.sr.eausr" to 1 or 0;
+//   - "_dd.measured" set to true or false stores the metric 1 or 0 (the
+//     Agent then computes statistics for the span; a top-level span has
+//     them anyway).
+//
+// For these keys a pointer to a bool, a string or a number stands for its
+// value, and a nil one for the zero value; a value a key gives no meaning
+// to is stored as a plain tag.
+//
+// Keys longer than the tracer's limit are cut, values too; once a span
+// holds the maximum number of tags, new keys are dropped and counted in
+// Stats.
 func (s *Span) SetTag(key string, value any) {
 	if s == nil {
 		return
@@ -110,53 +102,16 @@ func (s *Span) SetTags(tags iter.Seq2[string, any]) {
 	}
 }
 
-// setTagLocked handles the special keys, then stores the tag. raw is the
-// value as given, for the keys whose meaning depends on its type.
+// setTagLocked handles the special keys (tagkeys.go), then stores the
+// tag. raw is the value as given, for the keys whose meaning depends on its
+// type. The switch keeps the common key to one comparison of lengths.
 func (s *Span) setTagLocked(key string, v Value, raw any) {
 	switch key {
-	case tagServiceName:
-		s.service = s.cleanLocked(v.String(), maxNameLen)
-		return
-	case tagResourceName:
-		s.resource = s.cleanLocked(v.String(), maxResourceLen)
-		return
-	case tagSpanType:
-		s.spanType = s.cleanLocked(v.String(), maxNameLen)
-		return
-	case tagSpanName:
-		s.name = s.cleanLocked(v.String(), maxNameLen)
-		return
-	case tagError:
-		switch e := raw.(type) {
-		case nil:
-			s.errored = false
-		case bool:
-			s.errored = e
-		case error: // from a Tag option: newSpan holds no lock yet
-			s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 3))
-		default:
-			// Marked, with no message: dd-trace-go does the same.
-			s.errored = true
-		}
-		return
-	case tagManualKeep, tagManualDrop:
-		if b, ok := raw.(bool); ok && !b {
+	case tagServiceName, tagResourceName, tagSpanType, tagSpanName, tagError,
+		tagManualKeep, tagManualDrop, tagSamplingPriority, tagAnalyticsEvent, tagMeasured:
+		if s.setSpecialLocked(key, v, raw) {
 			return
 		}
-		p := PriorityUserKeep
-		if key == tagManualDrop {
-			p = PriorityUserReject
-		}
-		s.trace.setPriority(p, mechanismManual)
-		return
-	case tagSamplingPriority:
-		// Only an integer that a Priority holds is a priority: anything
-		// else is ignored, not wrapped (256 would become 0, a drop). An
-		// out-of-range conversion gives some int8, never equal to v.num.
-		if p := Priority(v.num); v.isNum() && float64(p) == v.num {
-			s.trace.setPriority(p, mechanismManual)
-		}
-		return
 	}
 	s.setValueLocked(key, v)
 }

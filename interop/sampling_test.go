@@ -44,7 +44,7 @@ func TestSamplingDecisionsMatchDD(t *testing.T) {
 			ourAgent := newFakeAgent(t, infoNoStats)
 			ourtracer.Start(ourtracer.WithAgentAddr(ourAgent.addr()), ourtracer.WithService("svc"),
 				ourtracer.WithLogStartup(false), ourtracer.WithLogger(silentLogger{}),
-				ourtracer.WithSamplingRules([]ourtracer.SamplingRule{{SampleRate: rate}}))
+				ourtracer.WithSamplingRules([]ourtracer.SamplingRule{ourtracer.RateRule(rate)}))
 			defer ourtracer.Stop()
 
 			rng := rand.New(rand.NewPCG(0x5eed, uint64(rate*1000)))

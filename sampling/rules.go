@@ -13,18 +13,23 @@ import (
 
 // Rule keeps the traces it matches at SampleRate. Service, Name, Resource
 // and the Tags' values are glob patterns ("*" any run, "?" one character),
-// matched without regard to case; empty means any.
+// matched without regard to case; empty means any. Regexps, set by code
+// (dd-trace-go's SamplingRule carries compiled expressions), must match as
+// well. Provenance is where the rule comes from.
 type Rule struct {
 	Service    string            `json:"service"`
 	Name       string            `json:"name"`
 	Resource   string            `json:"resource"`
 	Tags       map[string]string `json:"tags"`
 	SampleRate float64           `json:"sample_rate"`
+	Provenance Provenance        `json:"provenance"`
+	Regexps    Regexps           `json:"-"`
 }
 
 // ParseRules reads DD_TRACE_SAMPLING_RULES: a JSON array of rules. Rules
 // with an invalid rate are left out and reported in the error, beside the
-// valid ones; invalid JSON yields no rules and an error.
+// valid ones; invalid JSON (a provenance other than "local", "customer" or
+// "dynamic" included) yields no rules and an error.
 func ParseRules(text string) ([]Rule, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -54,55 +59,31 @@ func ParseRules(text string) ([]Rule, error) {
 	return out, errors.Join(errs...)
 }
 
-func (r *Rule) matches(p trace.SamplingParams) bool {
-	if !glob(r.Service, p.Service) || !glob(r.Name, p.Name) || !glob(r.Resource, p.Resource) {
+// matches reports whether the root span p describes matches the rule. It
+// allocates nothing (BenchmarkRulesSample).
+func (r *Rule) matches(p *trace.SamplingParams) bool {
+	re := &r.Regexps
+	if !textMatches(r.Service, re.Service, p.Service) || !textMatches(r.Name, re.Name, p.Name) ||
+		!textMatches(r.Resource, re.Resource, p.Resource) {
 		return false
 	}
 	for k, pattern := range r.Tags {
-		v, ok := p.Tag(k)
-		if !ok || !glob(pattern, v.String()) {
+		if anyTag(pattern) {
+			continue
+		}
+		if v, ok := p.Tag(k); !ok || !valueMatches(pattern, nil, v) {
+			return false
+		}
+	}
+	for k, x := range re.Tags {
+		if x == nil {
+			continue
+		}
+		if v, ok := p.Tag(k); !ok || !valueMatches("", x, v) {
 			return false
 		}
 	}
 	return true
-}
-
-// glob matches s against a pattern of "*" and "?", ignoring case. An
-// empty pattern matches anything.
-func glob(pattern, s string) bool {
-	if pattern == "" || pattern == "*" {
-		return true
-	}
-	// Iterative matching with one backtrack point: linear in practice,
-	// never exponential.
-	p, i, star, mark := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || lowerByte(pattern[p]) == lowerByte(s[i])):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
-
-func lowerByte(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 // Rules is a trace.Sampler that applies user rules, first match first,
@@ -133,10 +114,10 @@ func WithGlobalRate(rules []Rule, rate float64) []Rule {
 func (r *Rules) Sample(p trace.SamplingParams) trace.Decision {
 	for i := range r.rules {
 		rule := &r.rules[i]
-		if !rule.matches(p) {
+		if !rule.matches(&p) {
 			continue
 		}
-		d := trace.Decision{Priority: trace.PriorityUserReject, Mechanism: trace.MechanismRule, Rate: rule.SampleRate}
+		d := trace.Decision{Priority: trace.PriorityUserReject, Mechanism: rule.Provenance.mechanism(), Rate: rule.SampleRate}
 		if Keep(p.TraceID, rule.SampleRate) {
 			allowed, rate := r.limiter.Allow()
 			d.Limited, d.LimitRate = true, rate

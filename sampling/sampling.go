@@ -7,8 +7,13 @@
 //     decision maker -1, _dd.agent_psr).
 //   - Rules: user rules (DD_TRACE_SAMPLING_RULES) and a global rate
 //     (DD_TRACE_SAMPLE_RATE) keep or drop at their rates (priority 2 or -1,
-//     decision maker -3, _dd.rule_psr), the keeps bounded by a rate limiter
+//     decision maker -3, or -11 and -12 for rules of remote Provenance;
+//     _dd.rule_psr), the keeps bounded by a rate limiter
 //     (DD_TRACE_RATE_LIMIT, 100 traces per second by default; _dd.limit_psr).
+//     A rule matches with glob patterns, dd-trace-go's exactly (see
+//     Rule), and with compiled expressions (Regexps) when code sets them.
+//   - Span rules (DD_SPAN_SAMPLING_RULES): SpanSampler keeps single spans
+//     of dropped traces.
 //
 // A decision depends only on the trace id's lower half and the rate:
 // keep when id × 1111111111111111111 (wrapping) <= rate × (2^64 − 1), the

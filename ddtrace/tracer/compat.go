@@ -3,28 +3,10 @@ package tracer
 import (
 	"errors"
 	"math"
+	"strings"
 
 	"github.com/ctxtrace/trace"
 )
-
-// RateRule keeps every trace at rate (a global rate, as a rule).
-func RateRule(rate float64) SamplingRule { return SamplingRule{SampleRate: rate} }
-
-// ServiceRule keeps the traces of a service at rate.
-func ServiceRule(service string, rate float64) SamplingRule {
-	return SamplingRule{Service: service, SampleRate: rate}
-}
-
-// NameRule keeps the traces whose root span has this name at rate.
-func NameRule(name string, rate float64) SamplingRule {
-	return SamplingRule{Name: name, SampleRate: rate}
-}
-
-// NameServiceRule keeps the traces of a service whose root span has this
-// name at rate.
-func NameServiceRule(name, service string, rate float64) SamplingRule {
-	return SamplingRule{Name: name, Service: service, SampleRate: rate}
-}
 
 // Propagator is dd-trace-go's propagator: Inject writes a span context into
 // a carrier, Extract reads one.
@@ -39,11 +21,20 @@ type PropagatorConfig struct {
 	MaxTagsHeaderLen int
 	// B3 adds B3 multi-header propagation to the styles.
 	B3 bool
-	// BaggagePrefix, TraceHeader, ParentHeader and PriorityHeader rename
-	// Datadog's headers in dd-trace-go. Renamed headers are not supported:
-	// NewPropagator reports ErrRenamedHeaders through the propagator's
-	// Inject and Extract rather than send headers no peer would read.
-	BaggagePrefix, TraceHeader, ParentHeader, PriorityHeader string
+	// BaggagePrefix, TraceHeader, ParentHeader, PriorityHeader and
+	// BaggageHeader rename the headers in dd-trace-go. Renamed headers are
+	// not supported (empty or the Default* names are): NewPropagator
+	// reports ErrRenamedHeaders through the propagator's Inject and
+	// Extract rather than send headers no peer would read.
+	BaggagePrefix, TraceHeader, ParentHeader, PriorityHeader, BaggageHeader string
+}
+
+// renamed reports whether cfg renames a header.
+func (cfg *PropagatorConfig) renamed() bool {
+	differs := func(v, def string) bool { return v != "" && !strings.EqualFold(v, def) }
+	return differs(cfg.BaggagePrefix, DefaultBaggageHeaderPrefix) || differs(cfg.TraceHeader, DefaultTraceIDHeader) ||
+		differs(cfg.ParentHeader, DefaultParentIDHeader) || differs(cfg.PriorityHeader, DefaultPriorityHeader) ||
+		differs(cfg.BaggageHeader, DefaultBaggageHeader)
 }
 
 // ErrRenamedHeaders is what a propagator configured with renamed Datadog
@@ -61,7 +52,7 @@ func NewPropagator(cfg *PropagatorConfig, propagators ...Propagator) Propagator 
 	if cfg == nil {
 		cfg = &PropagatorConfig{}
 	}
-	if cfg.BaggagePrefix != "" || cfg.TraceHeader != "" || cfg.ParentHeader != "" || cfg.PriorityHeader != "" {
+	if cfg.renamed() {
 		return failing{ErrRenamedHeaders}
 	}
 	styles := []string{"datadog", "tracecontext", "baggage"}
@@ -84,7 +75,7 @@ func (a adapter) Inject(ctx SpanContext, carrier any) error {
 	if !ok {
 		return ErrInvalidCarrier
 	}
-	sc := unwrap(ctx)
+	sc := contextOf(ctx)
 	if !sc.IsValid() {
 		return ErrInvalidSpanContext
 	}
@@ -148,13 +139,8 @@ func (t traceAdapter) Extract(r trace.TextMapReader) (trace.SpanContext, error) 
 	if err != nil {
 		return trace.SpanContext{}, err
 	}
-	if c, ok := sc.(spanContext); ok {
-		return c.sc, nil
-	}
 	// A context of the caller's own making: its ids, as a remote parent.
-	return trace.NewSpanContext(trace.SpanContextConfig{
-		TraceID: trace.NewTraceID(0, sc.TraceID()), SpanID: sc.SpanID(), Remote: true,
-	}), nil
+	return contextOf(sc), nil
 }
 
 // asTracePropagator unwraps what NewPropagator made, or adapts the

@@ -16,7 +16,9 @@ func TestFinishTime(t *testing.T) {
 	exp := memory.New()
 	tr := trace.New(trace.WithExporter(exp))
 	start := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	_, s := tr.Start(context.Background(), "op", trace.StartTime(start))
+	trace.SetDefault(tr)
+	defer trace.SetDefault(nil)
+	s := tracer.StartSpan("op", tracer.StartTime(start))
 	s.Finish(tracer.FinishTime(start.Add(1500 * time.Millisecond)))
 	if err := tr.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)

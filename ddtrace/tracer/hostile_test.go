@@ -30,8 +30,10 @@ func TestStackFramesHuge(t *testing.T) {
 	}
 	exp := memory.New()
 	tr := trace.New(trace.WithExporter(exp))
+	trace.SetDefault(tr)
+	defer trace.SetDefault(nil)
 	for i, c := range cases {
-		_, s := tr.Start(context.Background(), "op"+strconv.Itoa(i))
+		s := tracer.StartSpan("op" + strconv.Itoa(i))
 		s.Finish(tracer.WithError(errors.New("boom")), tracer.StackFrames(c.n, c.skip))
 	}
 	if err := tr.Shutdown(context.Background()); err != nil {

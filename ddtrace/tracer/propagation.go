@@ -33,7 +33,7 @@ func Inject(ctx SpanContext, carrier any) error {
 	if !ok {
 		return ErrInvalidCarrier
 	}
-	sc := unwrap(ctx)
+	sc := contextOf(ctx)
 	if !sc.IsValid() {
 		return ErrInvalidSpanContext
 	}

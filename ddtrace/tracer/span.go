@@ -4,43 +4,19 @@ import (
 	"context"
 	"encoding/hex"
 	"math"
-	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace"
 )
 
-// Span is a span as dd-trace-go's ddtrace.Span shows it.
-type Span interface {
-	// SetTag sets a tag, as trace.Span.SetTag does.
-	SetTag(key string, value any)
-	// SetOperationName changes the span's name.
-	SetOperationName(operationName string)
-	// BaggageItem returns a baggage item, or "".
-	BaggageItem(key string) string
-	// SetBaggageItem sets a baggage item, carried to children and across
-	// services.
-	SetBaggageItem(key, val string)
-	// Finish ends the span.
-	Finish(opts ...FinishOption)
-	// Context returns the span's context, for Inject and ChildOf.
-	Context() SpanContext
-}
+// Span is a span, as dd-trace-go's ddtrace.Span shows it: the same type.
+type Span = ddtrace.Span
 
-// SpanContext is a span's context as dd-trace-go's ddtrace.SpanContext
-// shows it, with the 128-bit trace id accessors of SpanContextW3C.
-type SpanContext interface {
-	// SpanID returns the span id.
-	SpanID() uint64
-	// TraceID returns the lower 64 bits of the trace id.
-	TraceID() uint64
-	// TraceID128 returns the whole trace id as 32 hex digits.
-	TraceID128() string
-	// TraceID128Bytes returns the whole trace id.
-	TraceID128Bytes() [16]byte
-	// ForeachBaggageItem calls handler for each baggage item until it
-	// returns false.
-	ForeachBaggageItem(handler func(k, v string) bool)
-}
+// SpanContext is a span's context, as dd-trace-go's ddtrace.SpanContext
+// shows it: the same type. The contexts of this package's spans also
+// implement ddtrace.SpanContextW3C (the 128-bit trace id) and
+// ddtrace.SpanContextWithLinks.
+type SpanContext = ddtrace.SpanContext
 
 // span wraps a trace.Span; a nil one does nothing, as a trace.Span does.
 type span struct{ s *trace.Span }
@@ -49,8 +25,52 @@ func (s span) SetTag(key string, value any)          { s.s.SetTag(key, value) }
 func (s span) SetOperationName(operationName string) { s.s.SetName(operationName) }
 func (s span) BaggageItem(key string) string         { return s.s.BaggageItem(key) }
 func (s span) SetBaggageItem(key, val string)        { s.s.SetBaggageItem(key, val) }
-func (s span) Finish(opts ...FinishOption)           { s.s.Finish(opts...) }
 func (s span) Context() SpanContext                  { return spanContext{s.s.Context()} }
+
+func (s span) Finish(opts ...FinishOption) {
+	if len(opts) == 0 {
+		s.s.Finish()
+		return
+	}
+	s.s.Finish(finishOptions(opts)...)
+}
+
+// finishOptions turns dd-trace-go's finish options into the trace
+// package's.
+func finishOptions(opts []FinishOption) []trace.FinishOption {
+	var cfg ddtrace.FinishConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	out := make([]trace.FinishOption, 0, 3)
+	if !cfg.FinishTime.IsZero() {
+		out = append(out, trace.FinishTime(cfg.FinishTime))
+	}
+	switch {
+	case cfg.NoDebugStack:
+		out = append(out, trace.StackDepth(0, 0))
+	case cfg.StackFrames > 0 || cfg.SkipStackFrames > 0:
+		frames := cfg.StackFrames
+		if frames == 0 {
+			frames = defaultStackFrames
+		}
+		out = append(out, trace.StackDepth(clampUint(frames), clampUint(cfg.SkipStackFrames)))
+	}
+	if cfg.Error != nil {
+		out = append(out, trace.WithError(cfg.Error))
+	}
+	return out
+}
+
+// defaultStackFrames is how many frames an error's stack keeps when
+// StackFrames asks for 0, as in dd-trace-go.
+const defaultStackFrames = 32
+
+// clampUint converts u to an int without wrapping to a negative one: past
+// math.MaxInt32 it is math.MaxInt32, more frames than any stack holds.
+func clampUint(u uint) int { return int(min(u, math.MaxInt32)) }
 
 // spanContext wraps a trace.SpanContext.
 type spanContext struct{ sc trace.SpanContext }
@@ -70,24 +90,54 @@ func (c spanContext) ForeachBaggageItem(handler func(k, v string) bool) {
 	}
 }
 
-// unwrap returns the trace.SpanContext behind ctx, or the zero one.
-func unwrap(ctx SpanContext) trace.SpanContext {
-	if c, ok := ctx.(spanContext); ok {
-		return c.sc
+// SpanLinks returns the links extraction found beside the context it
+// chose; nil for a context that was not extracted.
+func (c spanContext) SpanLinks() []SpanLink {
+	var out []SpanLink
+	for l := range c.sc.Links() {
+		out = append(out, fromTraceLink(l))
 	}
-	return trace.SpanContext{}
+	return out
 }
 
-// StartSpanOption configures a span as it starts.
-type StartSpanOption = trace.SpanOption
-
-// FinishOption configures how a span finishes.
-type FinishOption = trace.FinishOption
+// contextOf returns the trace.SpanContext that sc stands for: the one
+// behind this package's contexts, or, for a SpanContext of the caller's
+// own making, a remote context with its ids (the whole trace id when it
+// implements ddtrace.SpanContextW3C) and baggage. nil gives the zero
+// context.
+func contextOf(sc SpanContext) trace.SpanContext {
+	switch c := sc.(type) {
+	case nil:
+		return trace.SpanContext{}
+	case spanContext:
+		return c.sc
+	}
+	tid := trace.NewTraceID(0, sc.TraceID())
+	if w, ok := sc.(ddtrace.SpanContextW3C); ok {
+		if b := trace.TraceID(w.TraceID128Bytes()); !b.IsZero() {
+			tid = b
+		}
+	}
+	var baggage map[string]string
+	sc.ForeachBaggageItem(func(k, v string) bool {
+		if baggage == nil {
+			baggage = map[string]string{}
+		}
+		baggage[k] = v
+		return true
+	})
+	return trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sc.SpanID(), Baggage: baggage, Remote: true})
+}
 
 // StartSpan starts a span named operationName with the global tracer. Its
 // parent is the one given by ChildOf, if any; otherwise it starts a trace.
 func StartSpan(operationName string, opts ...StartSpanOption) Span {
-	_, s := trace.Start(context.Background(), operationName, opts...)
+	cfg := startConfig(opts)
+	ctx := cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	_, s := trace.Start(ctx, operationName, spanOptions(&cfg)...)
 	return span{s}
 }
 
@@ -95,7 +145,12 @@ func StartSpan(operationName string, opts ...StartSpanOption) Span {
 // returns a context that carries the new one. An explicit ChildOf wins
 // over the span in ctx.
 func StartSpanFromContext(ctx context.Context, operationName string, opts ...StartSpanOption) (Span, context.Context) {
-	ctx, s := trace.Start(ctx, operationName, opts...)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg := startConfig(opts)
+	cfg.Context = ctx
+	ctx, s := trace.Start(ctx, operationName, spanOptions(&cfg)...)
 	return span{s}, ctx
 }
 
@@ -106,84 +161,18 @@ func SpanFromContext(ctx context.Context) (Span, bool) {
 	return span{s}, s != nil
 }
 
-// ContextWithSpan returns a copy of ctx carrying s.
+// ContextWithSpan returns a copy of ctx carrying s. A Span of the caller's
+// own making is carried by its context: children started from the
+// returned context are its children.
 func ContextWithSpan(ctx context.Context, s Span) context.Context {
-	if sp, ok := s.(span); ok {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch sp := s.(type) {
+	case nil:
+		return ctx
+	case span:
 		return trace.ContextWithSpan(ctx, sp.s)
 	}
-	return ctx
-}
-
-// ResourceName sets the span's resource.
-func ResourceName(name string) StartSpanOption { return trace.Resource(name) }
-
-// SpanType sets the span's type ("web", "db", "cache"...).
-func SpanType(name string) StartSpanOption { return trace.Type(name) }
-
-// ServiceName sets the span's service.
-func ServiceName(name string) StartSpanOption { return trace.Service(name) }
-
-// Tag sets a tag as the span starts.
-func Tag(k string, v any) StartSpanOption { return trace.Tag(k, v) }
-
-// ChildOf makes the span a child of ctx. It wins over a span carried by the
-// context given to StartSpanFromContext.
-func ChildOf(ctx SpanContext) StartSpanOption { return trace.ChildOf(unwrap(ctx)) }
-
-// StartTime sets when the span started.
-func StartTime(t time.Time) StartSpanOption { return trace.StartTime(t) }
-
-// WithSpanID sets the span's id; on a span that starts a trace, the lower
-// half of the trace id too.
-func WithSpanID(id uint64) StartSpanOption { return trace.WithSpanID(id) }
-
-// Measured asks the Agent to compute statistics on the span (_dd.measured).
-func Measured() StartSpanOption { return trace.Tag("_dd.measured", 1) }
-
-// AnalyticsRate sets the span's App Analytics rate (_dd1.sr.eausr).
-func AnalyticsRate(rate float64) StartSpanOption { return trace.Tag("_dd1.sr.eausr", rate) }
-
-// WithError records err on the span as it finishes.
-func WithError(err error) FinishOption { return trace.WithError(err) }
-
-// FinishTime sets when the span finished.
-func FinishTime(t time.Time) FinishOption { return trace.FinishTime(t) }
-
-// NoDebugStack leaves the stack out of an error given with WithError.
-func NoDebugStack() FinishOption { return trace.StackDepth(0, 0) }
-
-// StackFrames keeps at most n frames of an error's stack, skipping the
-// innermost skip. The tracer keeps at most 256 frames, however large n.
-func StackFrames(n, skip uint) FinishOption {
-	return trace.StackDepth(clampUint(n), clampUint(skip))
-}
-
-// clampUint converts u to an int without wrapping to a negative one: past
-// math.MaxInt32 it is math.MaxInt32, more frames than any stack holds.
-func clampUint(u uint) int { return int(min(u, math.MaxInt32)) }
-
-// SpanLink is dd-trace-go's span link: a relation to a span that is not the
-// parent.
-type SpanLink struct {
-	TraceID     uint64            // lower half of the linked trace id
-	TraceIDHigh uint64            // upper half, for 128-bit ids
-	SpanID      uint64            // the linked span
-	Attributes  map[string]string // what the relation is
-	Tracestate  string            // the linked context's W3C tracestate
-	Flags       uint32            // the linked context's W3C flags
-}
-
-// WithSpanLinks links the span to others as it starts.
-func WithSpanLinks(links []SpanLink) StartSpanOption {
-	out := make([]trace.Link, len(links))
-	for i, l := range links {
-		out[i] = trace.Link{
-			TraceID:    trace.NewTraceID(l.TraceIDHigh, l.TraceID),
-			SpanID:     l.SpanID,
-			Attributes: l.Attributes,
-			Tracestate: l.Tracestate,
-			Flags:      l.Flags,
-		}
-	}
-	return trace.WithLinks(out...)
+	return trace.ContextWithSpanContext(ctx, contextOf(s.Context()))
 }

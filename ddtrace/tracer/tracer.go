@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace"
 	"github.com/ctxtrace/trace/exporter/agent"
+	"github.com/ctxtrace/trace/internal/ddlog"
 	"github.com/ctxtrace/trace/internal/env"
 	"github.com/ctxtrace/trace/sampling"
 )
@@ -38,20 +40,25 @@ type config struct {
 	logStartup            bool
 	serviceMapping        map[string]string
 	sampler               trace.Sampler
-	rules                 []SamplingRule
+	rules                 []sampling.Rule
 	sampleRate            float64 // < 0: not set
 	rateLimit             float64
 	spanRules             []sampling.SpanRule
+	ignored               []string // options accepted and ignored, for the startup log
+	noDebugStack          bool
+	retryInterval         time.Duration
+	universalVersion      bool
+	runtimeMetrics        bool
+	dogstatsdAddr         string
 }
 
-// Logger is the logging interface of dd-trace-go's WithLogger.
-type Logger interface {
-	Log(msg string)
-}
+// Logger is the logging interface of WithLogger: ddtrace.Logger.
+type Logger = ddtrace.Logger
 
 var (
 	mu      sync.Mutex
 	current *trace.Tracer // the tracer Start made, for Stop
+	stopRTM func()        // stops its runtime metrics
 )
 
 // Start starts the global tracer, configured by opts and then by the
@@ -68,6 +75,12 @@ func Start(opts ...StartOption) {
 	}
 	Stop()
 	logger := c.logger
+	if logger == nil {
+		if l := ddlog.Get(); l != nil { // from ddtrace.UseLogger
+			WithLogger(l)(&c)
+			logger = c.logger
+		}
+	}
 	switch {
 	case logger != nil:
 	case c.debug:
@@ -90,8 +103,10 @@ func Start(opts ...StartOption) {
 	if c.logStartup {
 		logStartup(logger, t, &c)
 	}
+	logIgnored(logger, &c)
+	stop := startRuntimeMetrics(&c, logger)
 	mu.Lock()
-	current, last = t, t
+	current, last, stopRTM = t, t, stop
 	mu.Unlock()
 	trace.SetDefault(t)
 }
@@ -108,8 +123,12 @@ func (c *config) agentOptions(logger *slog.Logger) []agent.Option {
 	if c.agentTimeout > 0 {
 		aopts = append(aopts, agent.WithTimeout(c.agentTimeout))
 	}
-	if c.retriesSet {
-		aopts = append(aopts, agent.WithRetries(c.retries, 0, 0))
+	if c.retriesSet || c.retryInterval > 0 {
+		retries := c.retries
+		if !c.retriesSet {
+			retries = agent.DefaultRetries
+		}
+		aopts = append(aopts, agent.WithRetries(retries, c.retryInterval, c.retryInterval))
 	}
 	if len(c.spanRules) > 0 {
 		aopts = append(aopts, agent.WithSpanSampler(sampling.NewSpanSampler(c.spanRules)))
@@ -132,6 +151,12 @@ func (c *config) traceOptions(logger *slog.Logger) []trace.Option {
 	}
 	if c.version != "" {
 		topts = append(topts, trace.WithVersion(c.version))
+		if c.universalVersion {
+			topts = append(topts, trace.WithGlobalTag("version", c.version))
+		}
+	}
+	if c.noDebugStack {
+		topts = append(topts, trace.WithStackDepth(0))
 	}
 	for k, v := range c.tags {
 		topts = append(topts, trace.WithGlobalTag(k, v))
@@ -165,13 +190,16 @@ const stopTimeout = 10 * time.Second
 // Start.
 func Stop() {
 	mu.Lock()
-	t := current
-	current = nil
+	t, stop := current, stopRTM
+	current, stopRTM = nil, nil
 	mu.Unlock()
 	if t == nil {
 		return
 	}
 	trace.SetDefault(nil)
+	if stop != nil {
+		stop()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	_ = t.Shutdown(ctx)
@@ -250,6 +278,9 @@ func fromEnv() (config, []error) {
 	if _, err := trace.PropagatorFromEnv(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := runtimeMetricsFromEnv(&c); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errs
 }
 
@@ -275,6 +306,8 @@ func logStartup(logger *slog.Logger, t *trace.Tracer, c *config) {
 		"partial_flush":  c.partialFlush,
 		"trace_id_128":   c.traceID128,
 		"agent_timeout":  c.agentTimeout.String(),
+		"integrations":   importedIntegrations(),
+		"ignored":        c.ignored,
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {

@@ -80,6 +80,8 @@ func New(opts ...Option) *Exporter {
 			e.overBudget)
 		enc.spanSampler = cfg.spanSampler
 		enc.use05 = e.use05
+		enc.spanEvents = e.spanEvents
+		enc.eventsDropped = &e.stats.eventsDropped
 		return enc
 	})
 
@@ -118,6 +120,13 @@ func (e *Exporter) use05() bool {
 	}
 	i := e.info.Load()
 	return i != nil && i.Supports("/v0.5/traces")
+}
+
+// spanEvents says whether the Agent's /info has said it takes span events
+// natively (events.go).
+func (e *Exporter) spanEvents() bool {
+	i := e.info.Load()
+	return i != nil && i.SpanEvents
 }
 
 // UseBudget makes the exporter take the memory of its payloads from b, the

@@ -3,6 +3,7 @@ package agent
 import (
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -39,6 +40,13 @@ type encoder struct {
 
 	// use05 says whether a new payload is v0.5: the Agent's /info decides.
 	use05 func() bool
+	// spanEvents says whether the Agent takes span events natively (its
+	// /info); eventsDropped counts the events the "events" tag left out.
+	spanEvents    func() bool
+	eventsDropped *atomic.Uint64
+	// How the span being written sends its events (events.go).
+	evNative, evTag bool
+	evDropped       int
 	// emit receives every payload that is full; tooLarge counts spans that
 	// cannot fit even in an empty payload, overBudget those for which the
 	// memory budget had no room.
@@ -56,6 +64,7 @@ func newEncoder(maxPayload int, free *payloads, emit func(*payload), tooLarge, o
 		v04:        newWireConsts04(runtimeID, pid),
 		v05:        newWireConsts05(pid),
 		use05:      func() bool { return false },
+		spanEvents: func() bool { return false },
 		emit:       emit,
 		tooLarge:   tooLarge,
 		overBudget: overBudget,
@@ -145,6 +154,7 @@ func (e *encoder) chunk(c trace.Chunk) {
 			e.span(c, at(i), count == 0)
 			if !e.p.over() && e.p.size() < e.maxPayload {
 				count++
+				e.settleEvents()
 				continue
 			}
 			// The span overflowed the payload, or the budget: take it

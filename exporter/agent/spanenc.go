@@ -14,6 +14,10 @@ import (
 func (e *encoder) span(c trace.Chunk, idx int, first bool) {
 	s := c.Span(idx)
 	links := s.NumLinks()
+	e.evNative, e.evTag, e.evDropped = false, false, 0
+	if s.NumEvents() > 0 {
+		e.eventsHow()
+	}
 	e.head(s, links)
 	reserved := e.metaMap(c, s, first, links)
 	e.metricsMap(c, s, idx, reserved)
@@ -29,7 +33,9 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 	for i := range n {
 		key, v := s.TagAt(i)
 		reserved |= reservedBit(key)
-		if !v.IsNumber() {
+		// The events, when they travel as a tag, replace a tag of the
+		// span's named "events", as in dd-trace-go.
+		if !v.IsNumber() && !(e.evTag && key == "events") {
 			e.meta(key, v.String())
 		}
 	}
@@ -49,6 +55,9 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 	}
 	if links > 0 && reserved&hasSpanLinks == 0 {
 		e.meta("_dd.span_links", linksJSON(s))
+	}
+	if e.evTag {
+		e.eventsTag(s)
 	}
 	if first {
 		hi := s.TraceID().Upper()
@@ -77,8 +86,12 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, idx, reserved int) {
 	k, n := e.k, s.NumTags()
 	at := e.openMap(k.metrics)
+	// dd-trace-go deletes _dd.measured from top-level spans: the Agent
+	// computes their statistics anyway. The key costs a comparison only
+	// on the spans that carry it.
+	skipMeasured := reserved&hasMeasured != 0 && s.IsTopLevel()
 	for i := range n {
-		if key, v := s.TagAt(i); v.IsNumber() {
+		if key, v := s.TagAt(i); v.IsNumber() && !(skipMeasured && key == "_dd.measured") {
 			e.metric(key, v.Float64())
 		}
 	}
@@ -132,6 +145,9 @@ func (e *encoder) head(s trace.Snapshot, links int) {
 		if links > 0 {
 			fields++
 		}
+		if e.evNative {
+			fields++
+		}
 		_ = enc.EncodeMapLen(fields)
 		buf.Write(k.service)
 		e.str(s.Service())
@@ -161,16 +177,20 @@ func (e *encoder) head(s trace.Snapshot, links int) {
 	}
 }
 
-// tail writes what comes after metrics: the span links in v0.4 (v0.5 has
-// no field for them: the _dd.span_links tag carries them), the type in
-// v0.5.
+// tail writes what comes after metrics: the span links and events in v0.4
+// (v0.5 has no field for them: the _dd.span_links and events tags carry
+// them), the type in v0.5.
 func (e *encoder) tail(s trace.Snapshot, links int) {
-	switch {
-	case e.p.v05:
+	if e.p.v05 {
 		e.str(s.Type())
-	case links > 0:
+		return
+	}
+	if links > 0 {
 		e.p.buf.Write(e.k.spanLinks)
 		e.links(s)
+	}
+	if e.evNative {
+		e.events(s)
 	}
 }
 

@@ -14,6 +14,10 @@ type Stats struct {
 	Bytes         uint64 // bytes of those payloads
 	Retries       uint64 // attempts repeated after a failure
 	Dropped       Drops
+	// EventsDropped counts span events left out of the "events" tag, which
+	// carries them when the Agent does not take them natively: the Agent
+	// cuts a tag at 25,000 bytes, which would break the tag's JSON.
+	EventsDropped uint64
 }
 
 // Drops counts dropped spans by reason.
@@ -33,6 +37,7 @@ func (d Drops) Total() uint64 {
 type counters struct {
 	received, sent, payloads, bytes, retries                                           atomic.Uint64
 	droppedQueueFull, droppedTooLarge, droppedRejected, droppedFailed, droppedShutdown atomic.Uint64
+	eventsDropped                                                                      atomic.Uint64
 }
 
 // ExportStats says what became of the spans Export accepted, for the
@@ -64,5 +69,6 @@ func (e *Exporter) Stats() Stats {
 			Shutdown:  c.droppedShutdown.Load(),
 		},
 		SpansReceived: c.received.Load(),
+		EventsDropped: c.eventsDropped.Load(),
 	}
 }

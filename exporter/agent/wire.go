@@ -86,6 +86,7 @@ const (
 	hasTopLevel
 	hasSchema
 	hasTraceTag // one of the chunk's _dd.p.* keys: checked one by one
+	hasMeasured // not written on top-level spans: see metricsMap
 )
 
 func reservedBit(k string) int {
@@ -112,6 +113,8 @@ func reservedBit(k string) int {
 		return hasTopLevel
 	case "_dd.trace_span_attribute_schema":
 		return hasSchema
+	case "_dd.measured":
+		return hasMeasured
 	}
 	if strings.HasPrefix(k, "_dd.p.") {
 		return hasTraceTag

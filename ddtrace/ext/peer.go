@@ -1,0 +1,18 @@
+package ext
+
+// Tags that describe the peer of a connection.
+const (
+	// PeerHostIPV4 is the peer's IPv4 address.
+	PeerHostIPV4 = "peer.ipv4"
+	// PeerHostIPV6 is the peer's IPv6 address.
+	PeerHostIPV6 = "peer.ipv6"
+	// PeerService names the peer's service.
+	PeerService = "peer.service"
+	// PeerHostname is the peer's host name.
+	//
+	// Deprecated: Use NetworkDestinationName for a host name and
+	// NetworkDestinationIP for an address.
+	PeerHostname = "peer.hostname"
+	// PeerPort is the peer's port.
+	PeerPort = "peer.port"
+)

@@ -1,0 +1,158 @@
+package tracer
+
+import (
+	"math"
+	"time"
+
+	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/ddtrace"
+	"github.com/ctxtrace/trace/ddtrace/ext"
+)
+
+// StartSpanOption configures a span as it starts: dd-trace-go's
+// ddtrace.StartSpanOption, the same type, so options of your own making
+// work too.
+type StartSpanOption = ddtrace.StartSpanOption
+
+// FinishOption configures how a span finishes: ddtrace.FinishOption.
+type FinishOption = ddtrace.FinishOption
+
+// SpanLink relates a span to another that is not its parent:
+// ddtrace.SpanLink.
+type SpanLink = ddtrace.SpanLink
+
+// startConfig applies opts.
+func startConfig(opts []StartSpanOption) ddtrace.StartSpanConfig {
+	var cfg ddtrace.StartSpanConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg
+}
+
+// spanOptions turns a filled StartSpanConfig into the trace package's
+// options. cfg.Context is not among them: it is the context the span
+// starts in.
+func spanOptions(cfg *ddtrace.StartSpanConfig) []trace.SpanOption {
+	out := make([]trace.SpanOption, 0, len(cfg.Tags)+4)
+	if cfg.Parent != nil {
+		out = append(out, trace.ChildOf(contextOf(cfg.Parent)))
+	}
+	if !cfg.StartTime.IsZero() {
+		out = append(out, trace.StartTime(cfg.StartTime))
+	}
+	if cfg.SpanID != 0 {
+		out = append(out, trace.WithSpanID(cfg.SpanID))
+	}
+	if len(cfg.SpanLinks) > 0 {
+		links := make([]trace.Link, len(cfg.SpanLinks))
+		for i, l := range cfg.SpanLinks {
+			links[i] = toTraceLink(l)
+		}
+		out = append(out, trace.WithLinks(links...))
+	}
+	for k, v := range cfg.Tags {
+		out = append(out, trace.Tag(k, v))
+	}
+	return out
+}
+
+func toTraceLink(l SpanLink) trace.Link {
+	return trace.Link{
+		TraceID:    trace.NewTraceID(l.TraceIDHigh, l.TraceID),
+		SpanID:     l.SpanID,
+		Attributes: l.Attributes,
+		Tracestate: l.Tracestate,
+		Flags:      l.Flags,
+	}
+}
+
+func fromTraceLink(l trace.Link) SpanLink {
+	return SpanLink{
+		TraceID:     l.TraceID.Lower(),
+		TraceIDHigh: l.TraceID.Upper(),
+		SpanID:      l.SpanID,
+		Attributes:  l.Attributes,
+		Tracestate:  l.Tracestate,
+		Flags:       l.Flags,
+	}
+}
+
+// Tag sets a tag as the span starts.
+func Tag(k string, v any) StartSpanOption {
+	return func(cfg *ddtrace.StartSpanConfig) {
+		if cfg.Tags == nil {
+			cfg.Tags = map[string]any{}
+		}
+		cfg.Tags[k] = v
+	}
+}
+
+// ResourceName sets the span's resource.
+func ResourceName(name string) StartSpanOption { return Tag(ext.ResourceName, name) }
+
+// SpanType sets the span's type ("web", "db", "cache"...).
+func SpanType(name string) StartSpanOption { return Tag(ext.SpanType, name) }
+
+// ServiceName sets the span's service.
+func ServiceName(name string) StartSpanOption { return Tag(ext.ServiceName, name) }
+
+// Measured asks the Agent to compute statistics on the span (_dd.measured).
+func Measured() StartSpanOption { return Tag("_dd.measured", 1) }
+
+// AnalyticsRate sets the span's App Analytics rate (_dd1.sr.eausr); NaN is
+// ignored.
+func AnalyticsRate(rate float64) StartSpanOption {
+	if math.IsNaN(rate) {
+		return func(*ddtrace.StartSpanConfig) {}
+	}
+	return Tag(ext.EventSampleRate, rate)
+}
+
+// ChildOf makes the span a child of ctx. It wins over a span carried by the
+// context given to StartSpanFromContext. A SpanContext of your own making
+// is a remote parent: its ids (the whole trace id when it implements
+// ddtrace.SpanContextW3C) and baggage.
+func ChildOf(ctx SpanContext) StartSpanOption {
+	return func(cfg *ddtrace.StartSpanConfig) { cfg.Parent = ctx }
+}
+
+// StartTime sets when the span started.
+func StartTime(t time.Time) StartSpanOption {
+	return func(cfg *ddtrace.StartSpanConfig) { cfg.StartTime = t }
+}
+
+// WithSpanID sets the span's id; on a span that starts a trace, the lower
+// half of the trace id too.
+func WithSpanID(id uint64) StartSpanOption {
+	return func(cfg *ddtrace.StartSpanConfig) { cfg.SpanID = id }
+}
+
+// WithSpanLinks links the span to others as it starts.
+func WithSpanLinks(links []SpanLink) StartSpanOption {
+	return func(cfg *ddtrace.StartSpanConfig) { cfg.SpanLinks = append(cfg.SpanLinks, links...) }
+}
+
+// WithError records err on the span as it finishes.
+func WithError(err error) FinishOption {
+	return func(cfg *ddtrace.FinishConfig) { cfg.Error = err }
+}
+
+// FinishTime sets when the span finished.
+func FinishTime(t time.Time) FinishOption {
+	return func(cfg *ddtrace.FinishConfig) { cfg.FinishTime = t }
+}
+
+// NoDebugStack leaves the stack out of an error given with WithError.
+func NoDebugStack() FinishOption {
+	return func(cfg *ddtrace.FinishConfig) { cfg.NoDebugStack = true }
+}
+
+// StackFrames keeps at most n frames of an error's stack (32 when n is 0),
+// skipping the innermost skip. The tracer keeps at most 256 frames,
+// however large n.
+func StackFrames(n, skip uint) FinishOption {
+	return func(cfg *ddtrace.FinishConfig) { cfg.StackFrames, cfg.SkipStackFrames = n, skip }
+}
