@@ -27,6 +27,18 @@ func (s span) BaggageItem(key string) string         { return s.s.BaggageItem(ke
 func (s span) SetBaggageItem(key, val string)        { s.s.SetBaggageItem(key, val) }
 func (s span) Context() SpanContext                  { return spanContext{s.s.Context()} }
 
+// AddEvent records an event on the span: it implements
+// ddtrace.SpanWithEvents, for ddtrace.AddSpanEvent.
+func (s span) AddEvent(name string, opts ...ddtrace.SpanEventOption) {
+	var cfg ddtrace.SpanEventConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	s.s.AddEvent(trace.Event{Name: name, Time: cfg.Time, Attributes: cfg.Attributes})
+}
+
 func (s span) Finish(opts ...FinishOption) {
 	if len(opts) == 0 {
 		s.s.Finish()
