@@ -59,10 +59,12 @@ type config struct {
 	propagator            Propagator
 	serviceMapping        map[string]string
 	onStart               func(*Span)
+	onFinish              func(*Span)
 	traceID64             bool // 64-bit trace ids: no upper half
 	// pprof labels left out under code hotspots (see hotspots.go), set
 	// through internal/hook by ddtrace/tracer's WithProfiler* options.
 	noHotspots, noEndpoints bool
+	peerService             peerServiceConfig // WithPeerService (peerservice.go)
 }
 
 func newConfig(opts []Option) config {

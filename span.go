@@ -273,6 +273,7 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	if cfg.err != nil {
 		s.setErrorLocked(info)
 	}
+	s.applyPeerServiceLocked()
 	s.duration = max(d, 0)
 	s.finished = true
 	labels := s.labels
@@ -289,6 +290,9 @@ func (s *Span) finish(cfg finishConfig, skip int) {
 	}
 	s.tracer.stats.finished.add(s.spanID)
 	s.trace.finish(s)
+	if f := s.tracer.cfg.onFinish; f != nil {
+		f(s) // a mocktracer's tracer only: see finish_hook.go
+	}
 }
 
 // String describes the span for debugging.

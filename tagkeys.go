@@ -61,6 +61,7 @@ func (s *Span) setSpecialLocked(key string, v Value, raw any) bool {
 		s.service = s.cleanLocked(v.String(), maxNameLen)
 	case tagResourceName:
 		s.resource = s.cleanLocked(v.String(), maxResourceLen)
+		s.relabelEndpointLocked()
 	case tagSpanType:
 		s.spanType = s.cleanLocked(v.String(), maxNameLen)
 	case tagSpanName:

@@ -15,17 +15,25 @@
 // method that is not a token of at most 24 bytes shows as "_OTHER", and
 // routes are cut at 200 bytes: a caller cannot make spans large, or make
 // a new resource per request.
+//
+// The settings ddtrace/tracer gives HTTP integrations apply here too. Server
+// spans record the headers named by WithHeaderTags or DD_TRACE_HEADER_TAGS,
+// from the request (http.request.headers.*, or the tag the entry names)
+// and, beyond dd-trace-go, from the response (http.response.headers.*,
+// for entries that name no tag). With WithAnalytics, WithAnalyticsRate or
+// DD_TRACE_ANALYTICS_ENABLED, server and client spans carry the App
+// Analytics rate (_dd1.sr.eausr); DD_TRACE_HTTP_ANALYTICS_ENABLED=true, read
+// when Handler is called, gives server spans a rate of 1.
 package tracehttp
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/globalconfig"
 )
 
 // Tag keys and values, as dd-trace-go's contrib/net/http writes them.
@@ -141,6 +149,7 @@ func clientError(status int) bool { return status >= 400 && status < 500 }
 // server span that continues the caller's trace.
 func Handler(h http.Handler, opts ...Option) http.Handler {
 	cfg := newConfig(opts, serverError)
+	forceAnalytics := httpAnalyticsEnabled()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := cfg.tracerFor()
 		if !t.Enabled() {
@@ -153,6 +162,9 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 		if ua := r.UserAgent(); ua != "" {
 			sopts = append(sopts, trace.Tag(tagAgent, ua))
 		}
+		sopts = appendAnalytics(sopts, forceAnalytics)
+		headerTags := globalconfig.HeaderTags()
+		sopts = appendRequestHeaders(sopts, r.Header, headerTags)
 		ctx, span := t.Start(ctx, spanName, append(sopts, cfg.spanOptions...)...)
 		rw := &responseWriter{ResponseWriter: w}
 		r2 := r.WithContext(ctx)
@@ -172,6 +184,7 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 				span.SetTag(tagRoute, route)
 			}
 			span.SetResource(resourceFor(&cfg, r2, route))
+			setResponseHeaders(span, rw.Header(), headerTags)
 			switch {
 			case p != nil:
 				// Recorded as Do records a panic; net/http's own recovery
@@ -225,6 +238,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resource = t.cfg.resource(req)
 	}
 	sopts = append(sopts, trace.Resource(resource))
+	sopts = appendAnalytics(sopts, false) // the global rate only, as in dd-trace-go
 	ctx, span := tr.Start(req.Context(), spanName, append(sopts, t.cfg.spanOptions...)...)
 	// A RoundTripper must not modify the request it is given.
 	out := req.Clone(ctx)
@@ -347,46 +361,3 @@ func requestURL(r *http.Request, query bool) string {
 	}
 	return s
 }
-
-// responseWriter records the status code written through it. It has Flush
-// and Hijack for handlers that assert http.Flusher or http.Hijacker; the
-// rest reach the wrapped writer through Unwrap and http.ResponseController.
-type responseWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *responseWriter) WriteHeader(status int) {
-	if w.status == 0 && status >= 200 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *responseWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Flush implements http.Flusher for handlers that assert it.
-func (w *responseWriter) Flush() {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Hijack implements http.Hijacker for handlers that assert it (WebSocket
-// upgrades); it fails as the wrapped writer does when that cannot hijack.
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err == nil && w.status == 0 {
-		w.status = http.StatusSwitchingProtocols
-	}
-	return c, rw, err
-}
-
-// Unwrap lets http.ResponseController reach the wrapped writer.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,11 +1,9 @@
 package tracer
 
 import (
-	"context"
+	"github.com/ctxtrace/trace/internal/ddlog"
 	"log/slog"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -57,15 +55,11 @@ func WithPropagator(p Propagator) StartOption {
 	}
 }
 
-// WithLogger sends the tracer's messages to l.
+// WithLogger sends the tracer's messages to l, one line each.
 func WithLogger(l Logger) StartOption {
 	return func(c *config) {
 		if l != nil {
-			level := slog.LevelInfo
-			if c.debug {
-				level = slog.LevelDebug
-			}
-			c.logger = slog.New(logHandler{l: l, level: level})
+			c.logger = slog.New(ddlog.Handler(l, c.level()))
 		}
 	}
 }
@@ -74,19 +68,16 @@ func WithLogger(l Logger) StartOption {
 func WithDebugMode(on bool) StartOption {
 	return func(c *config) {
 		c.debug = on
-		if h, ok := handlerOf(c.logger); ok && on {
-			h.level = slog.LevelDebug
-			c.logger = slog.New(h)
-		}
 	}
 }
 
-func handlerOf(l *slog.Logger) (logHandler, bool) {
-	if l == nil {
-		return logHandler{}, false
+// level is the level of the logger WithLogger makes: debug in debug mode,
+// whichever of the two options comes first.
+func (c *config) level() slog.Leveler {
+	if c.logLevel == nil {
+		c.logLevel = new(slog.LevelVar)
 	}
-	h, ok := l.Handler().(logHandler)
-	return h, ok
+	return c.logLevel
 }
 
 // WithLogStartup logs the tracer's configuration at Start, one JSON line
@@ -123,51 +114,3 @@ func WithServiceMapping(from, to string) StartOption {
 
 // WithHostname sets the hostname reported on every span (_dd.hostname).
 func WithHostname(name string) StartOption { return func(c *config) { c.hostname = name } }
-
-// logHandler adapts a dd-trace-go Logger to slog: one line per record,
-// its level, message and attributes, those given by WithAttrs first, each
-// key inside the groups open when it was given.
-type logHandler struct {
-	l     Logger
-	level slog.Level
-	attrs []slog.Attr // from WithAttrs, keys already qualified
-	group string      // the open groups, "a.b.", or ""
-}
-
-func (h logHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
-
-func (h logHandler) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Level.String())
-	b.WriteString(": ")
-	b.WriteString(r.Message)
-	for _, a := range h.attrs {
-		b.WriteByte(' ')
-		b.WriteString(a.String())
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		b.WriteByte(' ')
-		a.Key = h.group + a.Key
-		b.WriteString(a.String())
-		return true
-	})
-	h.l.Log(b.String())
-	return nil
-}
-
-func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	out := h
-	out.attrs = slices.Clip(h.attrs)
-	for _, a := range attrs {
-		a.Key = h.group + a.Key
-		out.attrs = append(out.attrs, a)
-	}
-	return out
-}
-
-func (h logHandler) WithGroup(name string) slog.Handler {
-	if name != "" {
-		h.group += name + "."
-	}
-	return h
-}

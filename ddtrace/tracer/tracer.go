@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +29,7 @@ type config struct {
 	agentURL              string
 	httpClient            *http.Client
 	logger                *slog.Logger
+	logLevel              *slog.LevelVar // of the logger WithLogger makes
 	propagator            trace.Propagator
 	partialFlush          int
 	enabled               bool
@@ -49,7 +49,11 @@ type config struct {
 	retryInterval         time.Duration
 	universalVersion      bool
 	runtimeMetrics        bool
+	profilerHotspots      bool
+	profilerEndpoints     bool
 	dogstatsdAddr         string
+	peerServiceDefaults   bool
+	peerServiceMappings   map[string]string
 }
 
 // Logger is the logging interface of WithLogger: ddtrace.Logger.
@@ -74,6 +78,10 @@ func Start(opts ...StartOption) {
 		}
 	}
 	Stop()
+	if c.debug {
+		c.level()
+		c.logLevel.Set(slog.LevelDebug)
+	}
 	logger := c.logger
 	if logger == nil {
 		if l := ddlog.Get(); l != nil { // from ddtrace.UseLogger
@@ -172,12 +180,14 @@ func (c *config) traceOptions(logger *slog.Logger) []trace.Option {
 	if c.partialFlush > 0 {
 		topts = append(topts, trace.WithPartialFlush(c.partialFlush))
 	}
+	topts = append(topts, c.hotspotOptions()...)
 	if c.serviceMapping != nil {
 		topts = append(topts, trace.WithServiceMapping(c.serviceMapping))
 	}
 	if !c.traceID128 {
 		topts = append(topts, trace.WithTraceID128(false))
 	}
+	topts = append(topts, c.peerServiceOptions()...)
 	return topts
 }
 
@@ -235,7 +245,7 @@ func fromEnv() (config, []error) {
 		service:    env.String("DD_SERVICE", ""),
 		env:        env.String("DD_ENV", ""),
 		version:    env.String("DD_VERSION", ""),
-		tags:       parseDDTags(env.String("DD_TAGS", "")),
+		tags:       ddTags(env.String("DD_TAGS", "")),
 		enabled:    boolean("DD_TRACE_ENABLED", true),
 		debug:      boolean("DD_TRACE_DEBUG", false),
 		logStartup: boolean("DD_TRACE_STARTUP_LOGS", true),
@@ -278,9 +288,14 @@ func fromEnv() (config, []error) {
 	if _, err := trace.PropagatorFromEnv(); err != nil {
 		errs = append(errs, err)
 	}
+	c.hotspotsFromEnv(boolean)
 	if err := runtimeMetricsFromEnv(&c); err != nil {
 		errs = append(errs, err)
 	}
+	if err := peerServiceFromEnv(&c); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, headerTagsFromEnv()...)
 	return c, errs
 }
 
@@ -292,22 +307,24 @@ const noPartialFlush = 1 << 30
 // as dd-trace-go's "DATADOG TRACER CONFIGURATION" line does.
 func logStartup(logger *slog.Logger, t *trace.Tracer, c *config) {
 	doc := map[string]any{
-		"date":           time.Now().Format(time.RFC3339),
-		"lang":           "Go",
-		"lang_version":   runtime.Version(),
-		"tracer_version": agent.TracerVersion,
-		"service":        t.Service(),
-		"env":            c.env,
-		"dd_version":     c.version,
-		"agent_url":      c.agentURL,
-		"debug":          c.debug,
-		"enabled":        c.enabled,
-		"tags":           c.tags,
-		"partial_flush":  c.partialFlush,
-		"trace_id_128":   c.traceID128,
-		"agent_timeout":  c.agentTimeout.String(),
-		"integrations":   importedIntegrations(),
-		"ignored":        c.ignored,
+		"date":                           time.Now().Format(time.RFC3339),
+		"lang":                           "Go",
+		"lang_version":                   runtime.Version(),
+		"tracer_version":                 agent.TracerVersion,
+		"service":                        t.Service(),
+		"env":                            c.env,
+		"dd_version":                     c.version,
+		"agent_url":                      c.agentURL,
+		"debug":                          c.debug,
+		"enabled":                        c.enabled,
+		"tags":                           c.tags,
+		"partial_flush":                  c.partialFlush,
+		"trace_id_128":                   c.traceID128,
+		"agent_timeout":                  c.agentTimeout.String(),
+		"integrations":                   importedIntegrations(),
+		"profiler_code_hotspots_enabled": c.profilerHotspots,
+		"profiler_endpoints_enabled":     c.profilerEndpoints,
+		"ignored":                        c.ignored,
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -316,15 +333,12 @@ func logStartup(logger *slog.Logger, t *trace.Tracer, c *config) {
 	logger.Info("DATADOG TRACER CONFIGURATION " + string(b))
 }
 
-// parseDDTags reads DD_TAGS: key:value pairs separated by commas or
-// spaces; a key alone has an empty value.
-func parseDDTags(s string) map[string]any {
+// ddTags reads DD_TAGS as dd-trace-go does (see env.ParseTags), as global
+// tags.
+func ddTags(s string) map[string]any {
 	out := map[string]any{}
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		k, v, _ := strings.Cut(f, ":")
-		if k = strings.TrimSpace(k); k != "" {
-			out[k] = strings.TrimSpace(v)
-		}
+	for k, v := range env.ParseTags(s) {
+		out[k] = v
 	}
 	return out
 }

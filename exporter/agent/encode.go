@@ -44,9 +44,10 @@ type encoder struct {
 	// /info); eventsDropped counts the events the "events" tag left out.
 	spanEvents    func() bool
 	eventsDropped *atomic.Uint64
-	// How the span being written sends its events (events.go).
-	evNative, evTag bool
-	evDropped       int
+	// How the span being written sends its events, and how many the
+	// events tag left out (events.go).
+	ev        eventsWay
+	evDropped int
 	// emit receives every payload that is full; tooLarge counts spans that
 	// cannot fit even in an empty payload, overBudget those for which the
 	// memory budget had no room.

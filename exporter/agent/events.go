@@ -34,11 +34,22 @@ const (
 	attrArray  = 4
 )
 
+// eventsWay is how a span's events travel.
+type eventsWay uint8
+
+const (
+	evNone   eventsWay = iota // the span has none
+	evNative                  // the span_events array
+	evTag                     // the events tag
+)
+
 // eventsHow decides, once per span that has events, how they travel:
 // head, metaMap and tail must agree even if /info answers meanwhile.
 func (e *encoder) eventsHow() {
-	e.evNative = !e.p.v05 && e.spanEvents()
-	e.evTag = !e.evNative
+	e.ev = evTag
+	if !e.p.v05 && e.spanEvents() {
+		e.ev = evNative
+	}
 }
 
 // events writes the span_events array, with every field, as dd-trace-go
@@ -148,6 +159,7 @@ func (e *encoder) eventsTag(s trace.Snapshot) {
 		TimeUnixNano uint64         `json:"time_unix_nano"`
 		Attributes   map[string]any `json:"attributes,omitempty"`
 	}
+	e.evDropped = 0
 	b := []byte{'['}
 	for i := range s.NumEvents() {
 		ev := s.EventAt(i)
@@ -173,11 +185,8 @@ func (e *encoder) eventsTag(s trace.Snapshot) {
 // span is in the payload for good (chunk may take a span back out and
 // write it again in the next payload).
 func (e *encoder) settleEvents() {
-	if e.evDropped > 0 {
-		if e.eventsDropped != nil {
-			e.eventsDropped.Add(uint64(e.evDropped))
-		}
-		e.evDropped = 0
+	if e.ev == evTag && e.evDropped > 0 && e.eventsDropped != nil {
+		e.eventsDropped.Add(uint64(e.evDropped))
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func (e *encoder) span(c trace.Chunk, idx int, first bool) {
 	s := c.Span(idx)
 	links := s.NumLinks()
-	e.evNative, e.evTag, e.evDropped = false, false, 0
+	e.ev = evNone
 	if s.NumEvents() > 0 {
 		e.eventsHow()
 	}
@@ -30,12 +30,13 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 	k, n := e.k, s.NumTags()
 	at := e.openMap(k.meta)
 	reserved := 0
+	// The events, when they travel as a tag, replace a tag of the span's
+	// named "events", as in dd-trace-go.
+	eventsTag := e.ev == evTag
 	for i := range n {
 		key, v := s.TagAt(i)
 		reserved |= reservedBit(key)
-		// The events, when they travel as a tag, replace a tag of the
-		// span's named "events", as in dd-trace-go.
-		if !v.IsNumber() && !(e.evTag && key == "events") {
+		if !v.IsNumber() && !(eventsTag && key == "events") {
 			e.meta(key, v.String())
 		}
 	}
@@ -56,7 +57,7 @@ func (e *encoder) metaMap(c trace.Chunk, s trace.Snapshot, first bool, links int
 	if links > 0 && reserved&hasSpanLinks == 0 {
 		e.meta("_dd.span_links", linksJSON(s))
 	}
-	if e.evTag {
+	if eventsTag {
 		e.eventsTag(s)
 	}
 	if first {
@@ -145,7 +146,7 @@ func (e *encoder) head(s trace.Snapshot, links int) {
 		if links > 0 {
 			fields++
 		}
-		if e.evNative {
+		if e.ev == evNative {
 			fields++
 		}
 		_ = enc.EncodeMapLen(fields)
@@ -189,7 +190,7 @@ func (e *encoder) tail(s trace.Snapshot, links int) {
 		e.p.buf.Write(e.k.spanLinks)
 		e.links(s)
 	}
-	if e.evNative {
+	if e.ev == evNative {
 		e.events(s)
 	}
 }
