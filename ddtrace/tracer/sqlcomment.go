@@ -132,7 +132,7 @@ func (c *SQLCommentCarrier) Inject(spanCtx SpanContext) error {
 	}
 	vals[keyPeerHostname] = c.PeerDBHostname
 	vals[keyPeerDBName] = c.PeerDBName
-	vals[keyParentService] = trace.Default().Service()
+	vals[keyParentService] = globalService()
 	c.Query = commentQuery(c.Query, &vals)
 	return nil
 }

@@ -1,28 +1,26 @@
 package tracer_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace/ext"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // useDefault makes a tracer with opts the default for the test; its spans
 // go nowhere.
-func useDefault(t *testing.T, opts ...trace.Option) {
+// startSvc starts the global tracer as service svc, env prod, version
+// 1.2.3, its Agent unreachable: the comments are all these tests read.
+func startSvc(t *testing.T) {
 	t.Helper()
-	tr := trace.New(opts...)
-	trace.SetDefault(tr)
-	t.Cleanup(func() {
-		trace.SetDefault(nil)
-		_ = tr.Shutdown(context.Background())
-	})
+	tracer.Start(tracer.WithService("svc"), tracer.WithEnv("prod"), tracer.WithServiceVersion("1.2.3"),
+		tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false),
+		tracer.WithLogger(logFunc(func(string) {})))
+	t.Cleanup(tracer.Stop)
 }
 
 // foreignCtx is a SpanContext of the caller's own making.
@@ -46,7 +44,7 @@ func inject(t *testing.T, c tracer.SQLCommentCarrier, sc tracer.SpanContext) str
 }
 
 func TestSQLCommentInject(t *testing.T) {
-	useDefault(t, trace.WithService("svc"), trace.WithEnv("prod"), trace.WithVersion("1.2.3"))
+	startSvc(t)
 	root := tracer.StartSpan("web.request", tracer.WithSpanID(0xabcd))
 	defer root.Finish()
 	other := tracer.StartSpan("db.prepare", tracer.ChildOf(root.Context()), tracer.ServiceName("other"))
@@ -119,12 +117,30 @@ func withMode(c tracer.SQLCommentCarrier, m tracer.DBMPropagationMode, q string)
 	return c
 }
 
-// TestSQLCommentInjectNoTracer: without a tracer there is no service, so
-// no ddps; a new span id is still made for every query.
+// noService leaves the tracer package with no global service: the latest
+// Start was given none (as dd-trace-go's, the service given to Start
+// outlives Stop).
+func noService(t *testing.T) {
+	t.Helper()
+	t.Setenv("DD_SERVICE", "")
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false),
+		tracer.WithLogger(logFunc(func(string) {})))
+	tracer.Stop()
+}
+
+// TestSQLCommentInjectNoTracer: without a tracer nor a service, there is no
+// ddps; a new span id is still made for every query.
 func TestSQLCommentInjectNoTracer(t *testing.T) {
+	noService(t)
 	c := tracer.SQLCommentCarrier{Query: "SELECT 1", Mode: tracer.DBMPropagationModeService, DBServiceName: "db"}
 	if got := inject(t, c, nil); got != "/*dddbs='db'*/ SELECT 1" {
 		t.Errorf("got %q", got)
+	}
+	tracer.Start(tracer.WithService("kept"), tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0),
+		tracer.WithLogStartup(false), tracer.WithLogger(logFunc(func(string) {})))
+	tracer.Stop()
+	if got := inject(t, c, nil); got != "/*dddbs='db',ddps='kept'*/ SELECT 1" {
+		t.Errorf("after Stop, got %q: the service Start was given is kept, as in dd-trace-go", got)
 	}
 	a, b := c, c
 	_ = a.Inject(nil)
@@ -159,6 +175,7 @@ func TestSQLCommentInjectUnknownMode(t *testing.T) {
 // TestSQLCommentEscaping: values are percent-encoded so that none can end
 // its quotes or the comment, whatever it holds.
 func TestSQLCommentEscaping(t *testing.T) {
+	noService(t)
 	cases := []struct{ in, want string }{
 		{"plain-name_1.0~x", "plain-name_1.0~x"},
 		{"it's", "it%27s"},

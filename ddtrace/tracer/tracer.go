@@ -62,6 +62,7 @@ type Logger = ddtrace.Logger
 var (
 	mu      sync.Mutex
 	current *trace.Tracer // the tracer Start made, for Stop
+	service string        // the service Start was given (DD_SERVICE, WithService), kept after Stop
 	stopRTM func()        // stops its runtime metrics
 )
 
@@ -78,6 +79,9 @@ func Start(opts ...StartOption) {
 		}
 	}
 	Stop()
+	mu.Lock()
+	service = c.service
+	mu.Unlock()
 	if c.debug {
 		c.level()
 		c.logLevel.Set(slog.LevelDebug)
@@ -341,4 +345,16 @@ func ddTags(s string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// globalService is the service the latest Start was given (DD_SERVICE or
+// WithService), "" when it was given none; before any Start, DD_SERVICE.
+// It outlives Stop, as dd-trace-go's global service name does.
+func globalService() string {
+	mu.Lock()
+	defer mu.Unlock()
+	if current == nil && last == nil && service == "" {
+		return env.String("DD_SERVICE", "")
+	}
+	return service
 }
