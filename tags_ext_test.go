@@ -73,7 +73,6 @@ func viewOf(c trace.Chunk) extView {
 // which renames sampling.priority). Where we part from dd on purpose, the
 // case says so; interop's TestTagKeysSameWire shows the same on the wire.
 func TestSetTagExtKeys(t *testing.T) {
-	//lint:ignore SA1019 deprecated, and still honoured: this tests it
 	const keySamplingPriority = ext.SamplingPriority
 	yes, no := true, false
 	two, name := 2, "from.ptr"

@@ -212,7 +212,6 @@ var headerEntries = []string{"X-Request-Id", "x-multi", " X-User : User.Tag ", "
 
 func TestHeaderTagsSameAsDD(t *testing.T) {
 	found := map[string]bool{}
-	//lint:ignore SA1019 deprecated, and still honoured: this tests it
 	oursRate, oursOff := ourtracer.WithAnalyticsRate(0.4), ourtracer.WithAnalytics(false)
 	for _, c := range []struct {
 		name string

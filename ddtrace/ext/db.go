@@ -99,12 +99,12 @@ const (
 // Cassandra tags.
 const (
 	// CassandraQuery held a Cassandra query.
-	//
-	// Deprecated: no integration sets it any more.
+	// It is deprecated (unmarked for tools, as in dd-trace-go, so that
+	// moved code gets no new warnings): no integration sets it any more.
 	CassandraQuery = "cassandra.query"
 	// CassandraBatch held a Cassandra batch.
-	//
-	// Deprecated: no integration sets it any more.
+	// It is deprecated (unmarked for tools, as in dd-trace-go, so that
+	// moved code gets no new warnings): no integration sets it any more.
 	CassandraBatch = "cassandra.batch"
 	// CassandraConsistencyLevel is the query's consistency level.
 	CassandraConsistencyLevel = "cassandra.consistency_level"

