@@ -88,7 +88,7 @@ func oursMockScenario(t *testing.T) mockResult {
 	pr := tracer.StartSpan("priority.root", tracer.Tag(ext.Component, "c"))
 	before := tracer.StartSpan("started.before", tracer.ChildOf(pr.Context()), tracer.Tag(ext.Component, "c"))
 	cp := tracer.StartSpan("child.sets.priority", tracer.ChildOf(pr.Context()), tracer.Tag(ext.Component, "c"))
-	cp.SetTag(ext.SamplingPriority, 2)
+	cp.SetTag("sampling.priority", 2) // ext.SamplingPriority, deprecated
 	after := tracer.StartSpan("started.after", tracer.ChildOf(pr.Context()), tracer.Tag(ext.Component, "c"))
 	after.Finish()
 	before.Finish()
@@ -144,7 +144,7 @@ func oursMockScenario(t *testing.T) mockResult {
 	e = tracer.StartSpan("server", tracer.ChildOf(sctx), tracer.Tag(ext.Component, "c"))
 	e.Finish()
 
-	var res mockResult
+	res := mockResult{injected: h}
 	for _, s := range mt.FinishedSpans() {
 		res.finished = append(res.finished, mockRecord{s, s.Links(), s.Events(), s.Context()})
 	}

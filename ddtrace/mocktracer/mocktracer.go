@@ -6,174 +6,196 @@
 //	// ... code under test, using tracer.StartSpan and friends ...
 //	spans := mt.FinishedSpans()
 //
-// Unlike dd-trace-go's, it records spans exactly as production would
-// (tag values converted as SetTag converts them: a fmt.Stringer is its
-// text, numbers are numbers), parent relationships hold across goroutines
-// and services, WithSpanID is honoured, and Reset forgets everything.
-// It is built on the memory exporter.
+// A recorded span reads as dd-trace-go v1.74.8's mocktracer shows it, so
+// that assertions written against dd's hold unchanged: Tag returns a
+// string or a float64 as the span stores it, but for the keys dd's mock
+// gives a type of their own (ext.HTTPCode and three other numeric keys
+// read back as an int, ext.Error as an error, ext.SamplingPriority as an
+// int); Tags holds the span's name, service, resource and type, and the
+// tags dd-trace-go adds itself (language, _dd.top_level and the like).
+//
+// Where it departs from dd's, and why:
+//   - Integration returns "" for a span without a text component, where
+//     dd's panics.
+//   - A span still open reads no tags: the tracer keeps a live span's tags
+//     to itself.
+//   - _dd.measured is left out of every top-level span; dd leaves it out
+//     only when it is set as the span starts.
+//   - A span that is not its trace's local root shows the sampling
+//     priority it inherited as it started, not one it set itself later;
+//     the local root shows the trace's final one, as in dd.
+//   - Trace-level tags (_dd.p.*) show on the local root only; dd shows
+//     them on the first span of every chunk, which for a span started
+//     after the rest of its trace finished is that span.
+//   - Span events' attributes are those the tracer keeps (see trace.Event),
+//     where dd keeps the raw values: a []byte is a list of integers, not
+//     base64, and an error its text, not {}.
+//   - The mock tracer samples every trace as the tracer does
+//     (PriorityAutoKeep), which Inject writes (x-datadog-sampling-priority:
+//     1); dd's samples none. Tag(ext.SamplingPriority) still shows only a
+//     priority set by hand or received, as in dd.
+//   - A span started from an extracted W3C context has no "tracestate"
+//     tag, where dd's records the tracestate received.
+//
+// interop's TestMockTracerSameSpans runs one scenario through dd's
+// mocktracer and this one and checks that nothing else differs.
+//
+// The tracer keeps every span it records until Reset, as dd-trace-go's
+// does; Stop ends the recording, not what was recorded.
 package mocktracer
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/exporter/memory"
+	"github.com/ctxtrace/trace/internal/datastreams"
 	"github.com/ctxtrace/trace/internal/hook"
 )
 
 // Tracer is a mock tracer, the default of the trace and tracer packages
 // until Stop.
 type Tracer interface {
-	// OpenSpans returns the spans started and not finished.
+	// OpenSpans returns the spans started since Start or Reset and not
+	// finished yet, in the order they started.
 	OpenSpans() []Span
-	// FinishedSpans returns the spans finished since Start or Reset, in
-	// the order they finished.
+	// FinishedSpans returns the spans started since Start or Reset and
+	// finished since, in the order they finished.
 	FinishedSpans() []Span
-	// Reset forgets every span recorded so far.
+	// SentDSMBacklogs returns the Data Streams backlogs sent. Data Streams
+	// Monitoring is not implemented in this module: it returns nil.
+	SentDSMBacklogs() []datastreams.Backlog
+	// Reset forgets every span recorded so far, open ones included: a span
+	// started before Reset is not recorded when it finishes.
 	Reset()
-	// Stop makes the tracer no longer the default.
+	// Stop makes the tracer no longer the default and stops recording.
 	Stop()
 }
 
-// Span is a recorded span.
-type Span interface {
-	// Tag returns the tag k as production stores it: a string or a
-	// float64; nil when it is not set (or the span is still open).
-	Tag(k string) any
-	// Tags returns every tag.
-	Tags() map[string]any
-	// OperationName returns the span's name.
-	OperationName() string
-	// SpanID returns the span id.
-	SpanID() uint64
-	// TraceID returns the lower half of the trace id.
-	TraceID() uint64
-	// ParentID returns the parent's span id, or 0.
-	ParentID() uint64
-	// StartTime returns when the span started.
-	StartTime() time.Time
-	// FinishTime returns when the span finished; the zero time if open.
-	FinishTime() time.Time
-	// String describes the span.
-	String() string
+// active is what IsActive reports.
+var active atomic.Bool
+
+// IsActive reports whether a mock tracer was started and not stopped since.
+func IsActive() bool { return active.Load() }
+
+// mock is the Tracer.
+type mock struct {
+	tr *trace.Tracer
+
+	mu       sync.Mutex
+	seq      uint64                     // starts so far, to order OpenSpans
+	open     map[*trace.Span]*startInfo // started since Start or Reset, not finished
+	finished []*finishedSpan
+	stopped  bool
 }
 
-type mock struct {
-	tr  *trace.Tracer
-	mem *memory.Exporter
-
-	mu      sync.Mutex
-	started []*trace.Span
+// startInfo is what the mock notes of a span as it starts.
+type startInfo struct {
+	seq uint64
+	// prio is the sampling priority the span inherited, as dd-trace-go
+	// shows it (see shownPriority); ok is false for none.
+	prio float64
+	ok   bool
 }
 
 // Start makes a mock tracer the default and returns it.
 func Start() Tracer {
-	m := &mock{mem: memory.New()}
+	m := &mock{open: map[*trace.Span]*startInfo{}}
 	m.tr = trace.New(
-		trace.WithExporter(m.mem),
-		trace.WithPartialFlush(1), // every finished span reaches the exporter at once
-		trace.WithFlushInterval(time.Hour),
-		hook.OnStart(m.track).(trace.Option),
+		hook.NoService().(trace.Option),
+		hook.OnStart(m.started).(trace.Option),
+		hook.OnFinish(m.finish).(trace.Option),
 	)
 	trace.SetDefault(m.tr)
+	active.Store(true)
 	return m
 }
 
-func (m *mock) track(s any) {
+func (m *mock) started(s any) {
+	sp := s.(*trace.Span)
+	// As in dd-trace-go, a span takes the priority its trace has as it
+	// starts: its parent's, local or remote.
+	info := &startInfo{}
+	info.prio, info.ok = shownPriority(sp.Context())
 	m.mu.Lock()
-	m.started = append(m.started, s.(*trace.Span))
+	defer m.mu.Unlock()
+	if m.stopped {
+		return
+	}
+	m.seq++
+	info.seq = m.seq
+	m.open[sp] = info
+}
+
+func (m *mock) finish(s, snap any) {
+	sp := s.(*trace.Span)
+	m.mu.Lock()
+	info, ok := m.open[sp]
 	m.mu.Unlock()
+	if !ok {
+		return // started before Start or Reset, or by another tracer
+	}
+	f := newFinishedSpan(sp, snap.(trace.Snapshot), info)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.open[sp]; !ok {
+		return // Reset or Stop meanwhile
+	}
+	delete(m.open, sp)
+	m.finished = append(m.finished, f)
 }
 
 func (m *mock) OpenSpans() []Span {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []Span
-	kept := m.started[:0]
-	for _, s := range m.started {
-		if !s.IsFinished() {
-			out = append(out, openSpan{s})
-			kept = append(kept, s)
-		}
+	type started struct {
+		s   *trace.Span
+		seq uint64
 	}
-	clear(m.started[len(kept):])
-	m.started = kept
+	list := make([]started, 0, len(m.open))
+	for s, info := range m.open {
+		list = append(list, started{s, info.seq})
+	}
+	m.mu.Unlock()
+	slices.SortFunc(list, func(a, b started) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]Span, len(list))
+	for i, o := range list {
+		out[i] = openSpan{o.s}
+	}
 	return out
 }
 
 func (m *mock) FinishedSpans() []Span {
-	_ = m.tr.Flush(context.Background())
-	snaps := m.mem.Spans()
-	out := make([]Span, len(snaps))
-	for i, s := range snaps {
-		out[i] = finishedSpan{s}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Span, len(m.finished))
+	for i, f := range m.finished {
+		out[i] = f
 	}
 	return out
 }
 
+// SentDSMBacklogs returns nil: Data Streams Monitoring is not implemented
+// in this module.
+func (m *mock) SentDSMBacklogs() []datastreams.Backlog { return nil }
+
 func (m *mock) Reset() {
-	_ = m.tr.Flush(context.Background())
-	m.mem.Reset()
 	m.mu.Lock()
-	m.started = slices.DeleteFunc(m.started, func(s *trace.Span) bool { return s.IsFinished() })
+	clear(m.open)
+	m.finished = nil
 	m.mu.Unlock()
 }
 
 func (m *mock) Stop() {
+	m.mu.Lock()
+	m.stopped = true
+	clear(m.open)
+	m.mu.Unlock()
 	if trace.Default() == m.tr {
 		trace.SetDefault(nil)
 	}
+	active.Store(false)
 	_ = m.tr.Shutdown(context.Background())
 }
-
-// finishedSpan is a recorded snapshot.
-type finishedSpan struct{ s trace.Snapshot }
-
-func (f finishedSpan) Tag(k string) any {
-	switch k {
-	case "service.name":
-		return f.s.Service()
-	case "resource.name":
-		return f.s.Resource()
-	case "span.type":
-		return f.s.Type()
-	}
-	if v, ok := f.s.Tag(k); ok {
-		return v.Any()
-	}
-	return nil
-}
-
-func (f finishedSpan) Tags() map[string]any {
-	m := map[string]any{}
-	for k, v := range f.s.Tags() {
-		m[k] = v.Any()
-	}
-	return m
-}
-
-func (f finishedSpan) OperationName() string { return f.s.Name() }
-func (f finishedSpan) SpanID() uint64        { return f.s.SpanID() }
-func (f finishedSpan) TraceID() uint64       { return f.s.TraceID().Lower() }
-func (f finishedSpan) ParentID() uint64      { return f.s.ParentID() }
-func (f finishedSpan) StartTime() time.Time  { return f.s.Start() }
-func (f finishedSpan) FinishTime() time.Time { return f.s.End() }
-func (f finishedSpan) String() string        { return f.s.String() }
-
-// openSpan is a span still running: its tags cannot be read until it
-// finishes.
-type openSpan struct{ s *trace.Span }
-
-func (o openSpan) Tag(string) any        { return nil }
-func (o openSpan) Tags() map[string]any  { return map[string]any{} }
-func (o openSpan) OperationName() string { return o.s.Name() }
-func (o openSpan) SpanID() uint64        { return o.s.SpanID() }
-func (o openSpan) TraceID() uint64       { return o.s.TraceID().Lower() }
-func (o openSpan) ParentID() uint64      { return o.s.ParentID() }
-func (o openSpan) StartTime() time.Time  { return o.s.StartTime() }
-func (o openSpan) FinishTime() time.Time { return time.Time{} }
-func (o openSpan) String() string        { return fmt.Sprintf("open %s", o.s) }
