@@ -51,10 +51,55 @@ const (
 var ddAPIPackages = []string{"ddtrace", "ddtrace/ext", "ddtrace/tracer", "ddtrace/mocktracer", "profiler"}
 
 func TestDDAPISurface(t *testing.T) {
-	dd := loadTypes(t, ddPrefix)
-	src, weak := generateUsage(dd)
-	path := filepath.Join("ddapi", "ddapi.go")
+	dd := loadTypes(t, ddPrefix, ddAPIPackages)
+	checkSurface(t, dd, ddAPIPackages, filepath.Join("ddapi", "ddapi.go"))
+	compareConstants(t, dd, loadTypes(t, oursPrefix, ddAPIPackages))
+}
+
+// ddContribPackages are dd-trace-go v1.74.8's integrations this SDK has,
+// by their path under the module.
+var ddContribPackages = []string{
+	"contrib/net/http", "contrib/google.golang.org/grpc", "contrib/database/sql",
+	"contrib/jmoiron/sqlx", "contrib/gorm.io/gorm.v1", "contrib/gin-gonic/gin",
+	"contrib/labstack/echo.v4", "contrib/go-chi/chi.v5", "contrib/gorilla/mux",
+	"contrib/redis/go-redis.v9", "contrib/aws/aws-sdk-go-v2/aws", "contrib/log/slog",
+	"contrib/sirupsen/logrus",
+}
+
+// TestDDContribAPISurface does for each integration of ddContribPackages
+// what TestDDAPISurface does for the core packages: a program generated
+// from dd's package (ddapi/contrib/<name>/api.go, checked in) uses every
+// exported name with its signature and is type-checked against ours with
+// the prefix replaced.
+//
+//	go test -run TestDDContribAPISurface -v [-update]
+func TestDDContribAPISurface(t *testing.T) {
+	for _, rel := range ddContribPackages {
+		t.Run(rel, func(t *testing.T) {
+			dd := loadTypes(t, ddPrefix, []string{rel})
+			if t.Failed() {
+				return
+			}
+			name := strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(strings.TrimPrefix(rel, "contrib/"))
+			checkSurface(t, dd, []string{rel}, filepath.Join("ddapi", "contrib", name, "api.go"))
+			ours := loadTypes(t, oursPrefix, []string{rel})
+			if !t.Failed() {
+				compareConstants(t, dd, ours)
+			}
+		})
+	}
+}
+
+// checkSurface generates the program that uses every exported name of
+// rels (dd's packages, in dd), checks it is the one at path (rewriting it
+// with -update), then type-checks it with the prefix replaced.
+func checkSurface(t *testing.T, dd map[string]*types.Package, rels []string, path string) {
+	t.Helper()
+	src, weak := generateUsage(dd, rels, filepath.Base(filepath.Dir(path)))
 	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, src, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -69,22 +114,24 @@ func TestDDAPISurface(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	ours := bytes.ReplaceAll(withoutAbsent(t, src), []byte(ddPrefix), []byte(oursPrefix))
-	if err := os.WriteFile(filepath.Join(dir, "ddapi.go"), ours, 0o644); err != nil {
+	ours := bytes.ReplaceAll(withoutAbsent(t, src, len(rels) > 1), []byte(ddPrefix), []byte(oursPrefix))
+	if err := os.WriteFile(filepath.Join(dir, "api.go"), ours, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := exec.Command("go", "build", "-gcflags=-e", "-o", os.DevNull, "./"+dir).CombinedOutput()
+	out, buildErr := exec.Command("go", "build", "-gcflags=-e", "-o", os.DevNull, "./"+dir).CombinedOutput()
 	var errs []string
 	for _, line := range strings.Split(string(out), "\n") {
 		if _, msg, ok := strings.Cut(line, ".go:"); ok {
 			errs = append(errs, msg)
 		}
 	}
+	if buildErr != nil && len(errs) == 0 {
+		errs = append(errs, fmt.Sprintf("%v: %s", buildErr, out))
+	}
 	for _, e := range errs {
 		t.Errorf("with the prefix replaced: %s", e)
 	}
 	t.Logf("%d errors with the prefix replaced", len(errs))
-	compareConstants(t, dd, loadTypes(t, oursPrefix))
 }
 
 // v2Bridge and msgpGenerated are the reasons of ddapiAbsent.
@@ -115,9 +162,9 @@ var ddapiAbsent = map[string]string{
 }
 
 // withoutAbsent drops the lines of src that use a name of ddapiAbsent,
-// and fails when an entry of ddapiAbsent matches no line (dd changed, or
-// the entry is stale).
-func withoutAbsent(t *testing.T, src []byte) []byte {
+// and, when whole (the core packages' program), fails when an entry of
+// ddapiAbsent matches no line (dd changed, or the entry is stale).
+func withoutAbsent(t *testing.T, src []byte, whole bool) []byte {
 	used := map[string]bool{}
 	var out [][]byte
 	for _, line := range bytes.Split(src, []byte("\n")) {
@@ -132,6 +179,9 @@ func withoutAbsent(t *testing.T, src []byte) []byte {
 		}
 	}
 	for name, why := range ddapiAbsent {
+		if !whole && !used[name] {
+			continue
+		}
 		if !used[name] {
 			t.Errorf("ddapiAbsent lists %s, which dd's API no longer has", name)
 		} else {
@@ -141,11 +191,11 @@ func withoutAbsent(t *testing.T, src []byte) []byte {
 	return bytes.Join(out, []byte("\n"))
 }
 
-// loadTypes loads ddAPIPackages under prefix.
-func loadTypes(t *testing.T, prefix string) map[string]*types.Package {
+// loadTypes loads the packages rels under prefix.
+func loadTypes(t *testing.T, prefix string, rels []string) map[string]*types.Package {
 	t.Helper()
 	var paths []string
-	for _, p := range ddAPIPackages {
+	for _, p := range rels {
 		paths = append(paths, prefix+"/"+p)
 	}
 	pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedTypes | packages.NeedName | packages.NeedImports | packages.NeedDeps}, paths...)
@@ -194,6 +244,8 @@ type usage struct {
 	imports map[string]string // path -> name
 	lines   []string
 	consts  []string
+	pkgName string   // the generated package's name
+	rels    []string // dd's packages it uses
 	weak    []string
 }
 
@@ -218,16 +270,18 @@ func (u *usage) qualifier(p *types.Package) string {
 // portable reports whether a type mentions only the standard library and
 // dd's API packages, so that its spelling means the same after the prefix
 // is replaced.
-func portable(t types.Type) bool {
+func (u *usage) portable(t types.Type) bool {
 	ok := true
 	if unexportedNamed.MatchString(types.TypeString(t, func(p *types.Package) string { return "Q" })) {
 		return false
 	}
 	types.TypeString(t, func(p *types.Package) string {
 		path := p.Path()
-		first, _, _ := strings.Cut(path, "/")
-		if strings.Contains(first, ".") && !slices.Contains(ddAPIPackages, strings.TrimPrefix(path, ddPrefix+"/")) {
-			ok = false
+		rel, isDD := strings.CutPrefix(path, ddPrefix+"/")
+		switch {
+		case isDD && !slices.Contains(ddAPIPackages, rel) && !slices.Contains(u.rels, rel),
+			strings.HasPrefix(path, "github.com/DataDog/"), strings.HasPrefix(path, "github.com/tinylib/"):
+			ok = false // dd's internal or v2 packages, msgp: not here
 		}
 		return p.Name()
 	})
@@ -247,9 +301,9 @@ func (u *usage) add(portableType bool, strong, weak string) {
 	u.weak = append(u.weak, weak)
 }
 
-func generateUsage(dd map[string]*types.Package) ([]byte, []string) {
-	u := &usage{imports: map[string]string{}}
-	for _, rel := range ddAPIPackages {
+func generateUsage(dd map[string]*types.Package, rels []string, pkgName string) ([]byte, []string) {
+	u := &usage{imports: map[string]string{}, pkgName: pkgName, rels: rels}
+	for _, rel := range rels {
 		p := dd[rel]
 		q := u.qualifier(p)
 		for _, name := range p.Scope().Names() {
@@ -266,12 +320,12 @@ func generateUsage(dd map[string]*types.Package) ([]byte, []string) {
 					u.add(false, "", fmt.Sprintf("_ = %s[%s]", ref, strings.Repeat("any, ", sig.TypeParams().Len())))
 					continue
 				}
-				u.add(portable(sig), fmt.Sprintf("_ %s = %s", ts(sig), ref), fmt.Sprintf("_ = %s", ref))
+				u.add(u.portable(sig), fmt.Sprintf("_ %s = %s", ts(sig), ref), fmt.Sprintf("_ = %s", ref))
 			case *types.Var:
-				u.add(portable(o.Type()), fmt.Sprintf("_ *%s = &%s", ts(o.Type()), ref), fmt.Sprintf("_ = &%s", ref))
+				u.add(u.portable(o.Type()), fmt.Sprintf("_ *%s = &%s", ts(o.Type()), ref), fmt.Sprintf("_ = &%s", ref))
 			case *types.Const:
 				u.consts = append(u.consts, "_ = "+ref)
-				if b, ok := o.Type().(*types.Basic); (!ok || b.Info()&types.IsUntyped == 0) && portable(o.Type()) {
+				if b, ok := o.Type().(*types.Basic); (!ok || b.Info()&types.IsUntyped == 0) && u.portable(o.Type()) {
 					u.lines = append(u.lines, fmt.Sprintf("_ %s = %s", ts(o.Type()), ref))
 				}
 			case *types.TypeName:
@@ -309,7 +363,7 @@ func (u *usage) typeUses(o *types.TypeName, ref string, ts func(types.Type) stri
 			expr, rt = fmt.Sprintf("%s.%s", ref, name), ref
 		}
 		full := fmt.Sprintf("func(%s%s)%s", rt, params(sig, ts, true), results(sig, ts))
-		u.add(portable(sig), fmt.Sprintf("_ %s = %s", full, expr), fmt.Sprintf("_ = %s", expr))
+		u.add(u.portable(sig), fmt.Sprintf("_ %s = %s", full, expr), fmt.Sprintf("_ = %s", expr))
 	}
 	st, ok := t.Underlying().(*types.Struct)
 	if !ok {
@@ -319,7 +373,7 @@ func (u *usage) typeUses(o *types.TypeName, ref string, ts func(types.Type) stri
 		if !f.Exported() {
 			continue
 		}
-		u.add(portable(f.Type()), fmt.Sprintf("_ = func(x *%s) %s { return x.%s }", ref, ts(f.Type()), f.Name()),
+		u.add(u.portable(f.Type()), fmt.Sprintf("_ = func(x *%s) %s { return x.%s }", ref, ts(f.Type()), f.Name()),
 			fmt.Sprintf("_ = func(x *%s) any { return x.%s }", ref, f.Name()))
 	}
 }
@@ -358,7 +412,7 @@ func (u *usage) render() []byte {
 	var b bytes.Buffer
 	b.WriteString("// Code generated by TestDDAPISurface -update; DO NOT EDIT.\n\n")
 	b.WriteString("//lint:file-ignore SA1019 the program uses every name, the deprecated ones too\n\n")
-	b.WriteString("// Package ddapi uses every exported name of dd-trace-go v1.74.8's ddtrace,\n// ddtrace/ext, ddtrace/tracer, ddtrace/mocktracer and profiler packages.\npackage ddapi\n\nimport (\n")
+	fmt.Fprintf(&b, "// Package %s uses every exported name of dd-trace-go v1.74.8's\n// %s.\npackage %s\n\nimport (\n", u.pkgName, strings.Join(u.rels, ", "), u.pkgName)
 	paths := make([]string, 0, len(u.imports))
 	for p := range u.imports {
 		paths = append(paths, p)

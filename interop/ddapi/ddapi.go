@@ -2,8 +2,8 @@
 
 //lint:file-ignore SA1019 the program uses every name, the deprecated ones too
 
-// Package ddapi uses every exported name of dd-trace-go v1.74.8's ddtrace,
-// ddtrace/ext, ddtrace/tracer, ddtrace/mocktracer and profiler packages.
+// Package ddapi uses every exported name of dd-trace-go v1.74.8's
+// ddtrace, ddtrace/ext, ddtrace/tracer, ddtrace/mocktracer, profiler.
 package ddapi
 
 import (
