@@ -173,3 +173,22 @@ func TestDefaultHeaderNamesAccepted(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestExtractedLinks: a carrier holding contexts of two traces extracts
+// the first, with a link to the other, as ddtrace.SpanContextWithLinks.
+func TestExtractedLinks(t *testing.T) {
+	tracer.Start(tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false),
+		tracer.WithLogger(logFunc(func(string) {})))
+	defer tracer.Stop()
+	sc, err := tracer.Extract(tracer.TextMapCarrier{
+		"x-datadog-trace-id": "1", "x-datadog-parent-id": "2", "x-datadog-sampling-priority": "1",
+		"traceparent": "00-000000000000000000000000000000aa-00000000000000bb-01",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := sc.(ddtrace.SpanContextWithLinks).SpanLinks()
+	if len(links) != 1 || links[0].TraceID != 0xaa || links[0].SpanID != 0xbb || links[0].Attributes["reason"] != "terminated_context" {
+		t.Errorf("links: %+v", links)
+	}
+}
