@@ -14,13 +14,16 @@ type Link struct {
 }
 
 // WithLinks adds links to the span as it starts. Links with a zero trace or
-// span id are ignored.
+// span id are ignored, but for span pointers (see AddLink).
 func WithLinks(links ...Link) SpanOption {
 	return SpanOption{kind: optLinks, val: links}
 }
 
 // AddLink adds a link to the span. A link with a zero trace or span id is
-// ignored.
+// ignored, unless it is a span pointer (attribute "link.kind" set to
+// "span-pointer"): Datadog's span pointers link a span to what it wrote
+// (an S3 object, a DynamoDB item) by a hash in their attributes, with zero
+// ids.
 func (s *Span) AddLink(l Link) {
 	if s == nil {
 		return
@@ -35,7 +38,7 @@ func (s *Span) AddLink(l Link) {
 // addLinkLocked keeps a copy of l, so that the caller's map may change
 // afterwards without changing the span.
 func (s *Span) addLinkLocked(l Link) {
-	if l.TraceID.IsZero() || l.SpanID == 0 {
+	if (l.TraceID.IsZero() || l.SpanID == 0) && l.Attributes["link.kind"] != "span-pointer" {
 		return
 	}
 	x := s.extraLocked()

@@ -75,6 +75,16 @@ require (
 	github.com/cihub/seelog v0.0.0-20170130134532-f561c5e57575 // indirect
 	github.com/cloudwego/base64x v0.1.4 // indirect
 	github.com/cloudwego/iasm v0.2.0 // indirect
+	github.com/ctxtrace/trace/contrib/aws/aws-sdk-go-v2/aws v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/gin-gonic/gin v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/go-chi/chi.v5 v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/google.golang.org/grpc v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/gorilla/mux v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/gorm.io/gorm.v1 v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/jmoiron/sqlx v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/labstack/echo.v4 v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/redis/go-redis.v9 v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/contrib/sirupsen/logrus v0.0.0-00010101000000-000000000000
 	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/ebitengine/purego v0.8.3 // indirect
@@ -172,3 +182,23 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.62.0 // indirect
 )
+
+replace github.com/ctxtrace/trace/contrib/google.golang.org/grpc => ../contrib/google.golang.org/grpc
+
+replace github.com/ctxtrace/trace/contrib/jmoiron/sqlx => ../contrib/jmoiron/sqlx
+
+replace github.com/ctxtrace/trace/contrib/gorm.io/gorm.v1 => ../contrib/gorm.io/gorm.v1
+
+replace github.com/ctxtrace/trace/contrib/gin-gonic/gin => ../contrib/gin-gonic/gin
+
+replace github.com/ctxtrace/trace/contrib/labstack/echo.v4 => ../contrib/labstack/echo.v4
+
+replace github.com/ctxtrace/trace/contrib/go-chi/chi.v5 => ../contrib/go-chi/chi.v5
+
+replace github.com/ctxtrace/trace/contrib/gorilla/mux => ../contrib/gorilla/mux
+
+replace github.com/ctxtrace/trace/contrib/redis/go-redis.v9 => ../contrib/redis/go-redis.v9
+
+replace github.com/ctxtrace/trace/contrib/aws/aws-sdk-go-v2/aws => ../contrib/aws/aws-sdk-go-v2/aws
+
+replace github.com/ctxtrace/trace/contrib/sirupsen/logrus => ../contrib/sirupsen/logrus

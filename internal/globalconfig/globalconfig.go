@@ -59,6 +59,17 @@ type HeaderTag struct {
 // a header or a tag are skipped; of two entries for one header, the later
 // wins.
 func SetHeaderTags(entries []string) {
+	tags := ParseHeaderTags(entries)
+	if len(tags) == 0 {
+		headerTags.Store(nil)
+		return
+	}
+	headerTags.Store(&tags)
+}
+
+// ParseHeaderTags reads entries as SetHeaderTags does, for an integration
+// given headers of its own (dd-trace-go's contrib WithHeaderTags options).
+func ParseHeaderTags(entries []string) []HeaderTag {
 	var tags []HeaderTag
 	at := map[string]int{} // header -> index in tags
 	for _, e := range entries {
@@ -73,11 +84,7 @@ func SetHeaderTags(entries []string) {
 		at[h.Header] = len(tags)
 		tags = append(tags, h)
 	}
-	if len(tags) == 0 {
-		headerTags.Store(nil)
-		return
-	}
-	headerTags.Store(&tags)
+	return tags
 }
 
 // HeaderTags returns the headers recorded as tags, or nil: one atomic

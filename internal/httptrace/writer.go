@@ -1,4 +1,4 @@
-package tracehttp
+package httptrace
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ type responseWriter struct {
 	status int
 }
 
+// WriteHeader implements http.ResponseWriter.
 func (w *responseWriter) WriteHeader(status int) {
 	if w.status == 0 && status >= 200 {
 		w.status = status
@@ -21,6 +22,7 @@ func (w *responseWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// Write implements http.ResponseWriter.
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK

@@ -1,0 +1,37 @@
+package sql
+
+import (
+	"context"
+	"database/sql/driver"
+)
+
+var _ driver.Tx = (*tracedTx)(nil)
+
+// tracedTx is a traced transaction.
+type tracedTx struct {
+	driver.Tx
+	p   *params
+	ctx context.Context // BeginTx's
+}
+
+// Commit commits, with a Commit span under the span the context given to
+// BeginTx carried.
+func (t *tracedTx) Commit() error {
+	ctx, end := startTask(t.ctx, QueryTypeCommit)
+	defer end()
+	start := now()
+	err := t.Tx.Commit()
+	t.p.trace(ctx, QueryTypeCommit, "", start, err, 0, false)
+	return err
+}
+
+// Rollback rolls back, with a Rollback span under the span the context
+// given to BeginTx carried.
+func (t *tracedTx) Rollback() error {
+	ctx, end := startTask(t.ctx, QueryTypeRollback)
+	defer end()
+	start := now()
+	err := t.Tx.Rollback()
+	t.p.trace(ctx, QueryTypeRollback, "", start, err, 0, false)
+	return err
+}
