@@ -18,8 +18,8 @@
 //
 // # Versions
 //
-// The module requires gin v1.12.0, and works with later v1 releases;
-// it is tested with v1.12.0.
+// Supported: gin v1.12.0 and later v1 releases. The module requires
+// v1.12.0, the version its tests and interop's side-by-side test run.
 //
 // # Where it differs from dd-trace-go, and why
 //
@@ -34,6 +34,7 @@
 package gin
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/gin-gonic/gin"
@@ -110,11 +111,16 @@ func finish(c *gin.Context, q *httptrace.Request, recovered any) {
 
 // HTML renders the template name with obj and the status code, as
 // c.HTML does, inside a "gin.render.html" span, a child of the request's.
-// A panic of the rendering is recorded on that span, then raised again; so
-// is the error gin adds to c.Errors when rendering fails (dd-trace-go
-// records only panics, which is how gin reported the failure before).
+// A panic of the rendering is recorded on that span, then raised again.
+// The error gin adds to c.Errors when rendering fails is recorded too;
+// dd-trace-go records only panics, which is how gin reported a failure
+// before.
 func HTML(c *gin.Context, code int, name string, obj interface{}) {
-	_, span := trace.Start(c.Request.Context(), "gin.render.html", trace.Tag("go.template", name), componentTag)
+	ctx := context.Background()
+	if c.Request != nil {
+		ctx = c.Request.Context()
+	}
+	_, span := trace.Start(ctx, "gin.render.html", trace.Tag("go.template", name), componentTag)
 	errs := len(c.Errors)
 	defer func() {
 		if p := recover(); p != nil {

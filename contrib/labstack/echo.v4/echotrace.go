@@ -25,8 +25,9 @@
 //
 // # Versions
 //
-// The module requires echo v4.16.5 (which needs Go 1.26), and works with
-// later v4 releases; it is tested with v4.16.5.
+// Supported: echo v4.16.5 and later v4 releases. The module requires
+// v4.16.5 (which needs Go 1.26), the version its tests and interop's
+// side-by-side test run.
 //
 // # Where it differs from dd-trace-go, and why
 //
