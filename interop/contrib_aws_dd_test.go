@@ -1,10 +1,11 @@
 package interop
 
 // ddAWSScenario is TestAWSSameWire's scenario written against dd-trace-go
-// v1.74.8's contrib/aws/aws-sdk-go-v2/aws. oursAWSScenario in
-// contrib_aws_ours_test.go is the same function against ours: the two must
-// stay identical apart from their names and the file's imports, which
-// TestAWSScenariosIdentical checks.
+// v1.74.8's contrib/aws/aws-sdk-go-v2/aws, with its parts ddAWSQueues and
+// ddAWSStores. oursAWSScenario and its parts in contrib_aws_ours_test.go
+// are the same functions against ours: they must stay identical apart from
+// their names and the file's imports, which TestAWSScenariosIdentical
+// checks.
 
 import (
 	"context"
@@ -55,6 +56,31 @@ func ddAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra ..
 		return cfg
 	}
 	cfg := newConfig()
+	ddAWSQueues(step, cfg, srv)
+	ddAWSStores(step, cfg, srv)
+
+	// Options.
+	ocfg := newConfig(awstrace.WithServiceName("queues"), awstrace.WithAnalyticsRate(0.5),
+		awstrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "ResourceNotFound") }))
+	oq := sqs.NewFromConfig(ocfg)
+	step("step.options.missing", func(ctx context.Context) error {
+		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/missing")})
+		return err
+	})
+	step("step.options.broken", func(ctx context.Context) error {
+		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/broken")})
+		return err
+	})
+	aq := sqs.NewFromConfig(newConfig(awstrace.WithAnalytics(true)))
+	queue := aws.String(srv.URL + "/123456789012/orders")
+	step("step.analytics", func(ctx context.Context) error {
+		_, err := aq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue})
+		return err
+	})
+}
+
+// ddAWSQueues is the SQS and SNS part of ddAWSScenario.
+func ddAWSQueues(step func(string, func(context.Context) error), cfg aws.Config, srv *awstest.Server) {
 	queue := aws.String(srv.URL + "/123456789012/orders")
 
 	q := sqs.NewFromConfig(cfg)
@@ -81,6 +107,23 @@ func ddAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra ..
 		return err
 	})
 
+	n := sns.NewFromConfig(cfg)
+	step("step.sns.publish", func(ctx context.Context) error {
+		_, err := n.Publish(ctx, &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-west-2:123456789012:events"), Message: aws.String("m")})
+		return err
+	})
+	step("step.sns.publish.phone", func(ctx context.Context) error {
+		_, err := n.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+15555550100"), Message: aws.String("m")})
+		return err
+	})
+	step("step.sns.create", func(ctx context.Context) error {
+		_, err := n.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("events")})
+		return err
+	})
+}
+
+// ddAWSStores is the S3 and DynamoDB part of ddAWSScenario.
+func ddAWSStores(step func(string, func(context.Context) error), cfg aws.Config, srv *awstest.Server) {
 	// S3, path-style (as with any custom endpoint) and virtual-hosted
 	// (<bucket>.s3.test, every connection sent to the stand-in).
 	s3Path := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -128,38 +171,6 @@ func ddAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra ..
 	})
 	step("step.dynamodb.delete.missing", func(ctx context.Context) error {
 		_, err := d.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("missing"), Key: key})
-		return err
-	})
-
-	n := sns.NewFromConfig(cfg)
-	step("step.sns.publish", func(ctx context.Context) error {
-		_, err := n.Publish(ctx, &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-west-2:123456789012:events"), Message: aws.String("m")})
-		return err
-	})
-	step("step.sns.publish.phone", func(ctx context.Context) error {
-		_, err := n.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+15555550100"), Message: aws.String("m")})
-		return err
-	})
-	step("step.sns.create", func(ctx context.Context) error {
-		_, err := n.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("events")})
-		return err
-	})
-
-	// Options.
-	ocfg := newConfig(awstrace.WithServiceName("queues"), awstrace.WithAnalyticsRate(0.5),
-		awstrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "ResourceNotFound") }))
-	oq := sqs.NewFromConfig(ocfg)
-	step("step.options.missing", func(ctx context.Context) error {
-		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/missing")})
-		return err
-	})
-	step("step.options.broken", func(ctx context.Context) error {
-		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/broken")})
-		return err
-	})
-	aq := sqs.NewFromConfig(newConfig(awstrace.WithAnalytics(true)))
-	step("step.analytics", func(ctx context.Context) error {
-		_, err := aq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue})
 		return err
 	})
 }

@@ -1,9 +1,10 @@
 package interop
 
 // oursAWSScenario is TestAWSSameWire's scenario written against our
-// contrib/aws/aws-sdk-go-v2/aws and tracer. It is a copy of ddAWSScenario
-// in contrib_aws_dd_test.go: the two must stay identical apart from their
-// names and the file's imports, which TestAWSScenariosIdentical checks.
+// contrib/aws/aws-sdk-go-v2/aws and tracer. It and its parts are copies of
+// ddAWSScenario and its parts in contrib_aws_dd_test.go: they must stay
+// identical apart from their names and the file's imports, which
+// TestAWSScenariosIdentical checks.
 
 import (
 	"context"
@@ -54,6 +55,31 @@ func oursAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra 
 		return cfg
 	}
 	cfg := newConfig()
+	oursAWSQueues(step, cfg, srv)
+	oursAWSStores(step, cfg, srv)
+
+	// Options.
+	ocfg := newConfig(awstrace.WithServiceName("queues"), awstrace.WithAnalyticsRate(0.5),
+		awstrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "ResourceNotFound") }))
+	oq := sqs.NewFromConfig(ocfg)
+	step("step.options.missing", func(ctx context.Context) error {
+		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/missing")})
+		return err
+	})
+	step("step.options.broken", func(ctx context.Context) error {
+		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/broken")})
+		return err
+	})
+	aq := sqs.NewFromConfig(newConfig(awstrace.WithAnalytics(true)))
+	queue := aws.String(srv.URL + "/123456789012/orders")
+	step("step.analytics", func(ctx context.Context) error {
+		_, err := aq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue})
+		return err
+	})
+}
+
+// oursAWSQueues is the SQS and SNS part of oursAWSScenario.
+func oursAWSQueues(step func(string, func(context.Context) error), cfg aws.Config, srv *awstest.Server) {
 	queue := aws.String(srv.URL + "/123456789012/orders")
 
 	q := sqs.NewFromConfig(cfg)
@@ -80,6 +106,23 @@ func oursAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra 
 		return err
 	})
 
+	n := sns.NewFromConfig(cfg)
+	step("step.sns.publish", func(ctx context.Context) error {
+		_, err := n.Publish(ctx, &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-west-2:123456789012:events"), Message: aws.String("m")})
+		return err
+	})
+	step("step.sns.publish.phone", func(ctx context.Context) error {
+		_, err := n.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+15555550100"), Message: aws.String("m")})
+		return err
+	})
+	step("step.sns.create", func(ctx context.Context) error {
+		_, err := n.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("events")})
+		return err
+	})
+}
+
+// oursAWSStores is the S3 and DynamoDB part of oursAWSScenario.
+func oursAWSStores(step func(string, func(context.Context) error), cfg aws.Config, srv *awstest.Server) {
 	// S3, path-style (as with any custom endpoint) and virtual-hosted
 	// (<bucket>.s3.test, every connection sent to the stand-in).
 	s3Path := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -127,38 +170,6 @@ func oursAWSScenario(t *testing.T, agentAddr string, srv *awstest.Server, extra 
 	})
 	step("step.dynamodb.delete.missing", func(ctx context.Context) error {
 		_, err := d.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("missing"), Key: key})
-		return err
-	})
-
-	n := sns.NewFromConfig(cfg)
-	step("step.sns.publish", func(ctx context.Context) error {
-		_, err := n.Publish(ctx, &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-west-2:123456789012:events"), Message: aws.String("m")})
-		return err
-	})
-	step("step.sns.publish.phone", func(ctx context.Context) error {
-		_, err := n.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+15555550100"), Message: aws.String("m")})
-		return err
-	})
-	step("step.sns.create", func(ctx context.Context) error {
-		_, err := n.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("events")})
-		return err
-	})
-
-	// Options.
-	ocfg := newConfig(awstrace.WithServiceName("queues"), awstrace.WithAnalyticsRate(0.5),
-		awstrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "ResourceNotFound") }))
-	oq := sqs.NewFromConfig(ocfg)
-	step("step.options.missing", func(ctx context.Context) error {
-		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/missing")})
-		return err
-	})
-	step("step.options.broken", func(ctx context.Context) error {
-		_, err := oq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(srv.URL + "/123456789012/broken")})
-		return err
-	})
-	aq := sqs.NewFromConfig(newConfig(awstrace.WithAnalytics(true)))
-	step("step.analytics", func(ctx context.Context) error {
-		_, err := aq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue})
 		return err
 	})
 }

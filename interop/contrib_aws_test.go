@@ -82,10 +82,13 @@ var schemaRule = diffRule{
 }
 
 func TestAWSScenariosIdentical(t *testing.T) {
-	dd := funcSource(t, "contrib_aws_dd_test.go", "ddAWSScenario")
-	ours := funcSource(t, "contrib_aws_ours_test.go", "oursAWSScenario")
-	if dd != ours {
-		t.Errorf("ddAWSScenario and oursAWSScenario differ; keep them identical\n--- dd\n%s\n--- ours\n%s", dd, ours)
+	for _, name := range []string{"AWSScenario", "AWSQueues", "AWSStores"} {
+		dd := funcSource(t, "contrib_aws_dd_test.go", "dd"+name)
+		// The parts' names, which the scenario calls, differ too.
+		ours := strings.ReplaceAll(funcSource(t, "contrib_aws_ours_test.go", "ours"+name), "oursAWS", "ddAWS")
+		if dd != ours {
+			t.Errorf("dd%[1]s and ours%[1]s differ; keep them identical\n--- dd\n%s\n--- ours\n%s", name, dd, ours)
+		}
 	}
 }
 

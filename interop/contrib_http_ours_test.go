@@ -67,8 +67,11 @@ func oursHTTPServerScenario(t *testing.T, addr string, extra ...tracer.StartOpti
 	// TraceAndServe, as frameworks call it.
 	tas := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// (SpanOpts and FinishOpts are dd v2's types in dd's ServeConfig.)
-		httptrace.TraceAndServe(app, w, r, &httptrace.ServeConfig{Service: "tas-svc", Resource: "GET /tas/{x}",
-			Route: "/tas/{x}", Framework: "mine", QueryParams: true})
+		cfg := &httptrace.ServeConfig{Service: "tas-svc", Route: "/tas/{x}", Framework: "mine", QueryParams: true}
+		if r.Method == "GET" {
+			cfg.Resource = "GET /tas/{x}"
+		}
+		httptrace.TraceAndServe(app, w, r, cfg)
 	})
 
 	out := serveCases(plain, httpPlainCases)

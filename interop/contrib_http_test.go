@@ -8,7 +8,8 @@ package interop
 // span options, a status check, a resource namer, an ignored request);
 // WrapHandler inside the standard library's ServeMux (the pattern is the
 // route); the traced ServeMux with method, wildcard, catch-all and host
-// patterns and a request that matches none; TraceAndServe. Requests:
+// patterns and a request that matches none; TraceAndServe, with and
+// without a resource. Requests:
 // success, client error, server error, panic, a handler that writes
 // nothing, a child span, query strings with secrets to obfuscate, headers
 // recorded as tags (by the tracer's WithHeaderTags and the integration's),
@@ -86,6 +87,7 @@ var (
 	httpTASCases = []httpCase{
 		{method: "GET", target: "/tas/ok"},
 		{method: "GET", target: "/tas/server-error"},
+		{method: "POST", target: "/tas/no-resource"},
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ctxtrace/trace/exporter/agent"
 	"github.com/ctxtrace/trace/internal/ddlog"
 	"github.com/ctxtrace/trace/internal/env"
+	"github.com/ctxtrace/trace/internal/globalconfig"
 	"github.com/ctxtrace/trace/sampling"
 )
 
@@ -62,7 +63,6 @@ type Logger = ddtrace.Logger
 var (
 	mu      sync.Mutex
 	current *trace.Tracer // the tracer Start made, for Stop
-	service string        // the service Start was given (DD_SERVICE, WithService), kept after Stop
 	stopRTM func()        // stops its runtime metrics
 )
 
@@ -79,9 +79,7 @@ func Start(opts ...StartOption) {
 		}
 	}
 	Stop()
-	mu.Lock()
-	service = c.service
-	mu.Unlock()
+	globalconfig.SetServiceName(c.service) // for integrations and DBM comments
 	if c.debug {
 		c.level()
 		c.logLevel.Set(slog.LevelDebug)
@@ -351,10 +349,8 @@ func ddTags(s string) map[string]any {
 // WithService), "" when it was given none; before any Start, DD_SERVICE.
 // It outlives Stop, as dd-trace-go's global service name does.
 func globalService() string {
-	mu.Lock()
-	defer mu.Unlock()
-	if current == nil && last == nil && service == "" {
-		return env.String("DD_SERVICE", "")
+	if s, ok := globalconfig.ServiceName(); ok {
+		return s
 	}
-	return service
+	return env.String("DD_SERVICE", "")
 }

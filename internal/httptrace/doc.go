@@ -31,5 +31,15 @@
 // spans large or a resource per request. A handler that panics gets
 // status 500 and the panic as its error, where dd-trace-go records 200
 // and no error. Query strings in http.url are obfuscated with
-// dd-trace-go's expression (DD_TRACE_OBFUSCATION_QUERY_STRING_REGEXP).
+// dd-trace-go's expression (DD_TRACE_OBFUSCATION_QUERY_STRING_REGEXP),
+// which runs only when the query holds a word the expression needs (see
+// mayHaveSecret): most of a traced request's cost otherwise.
+//
+// # Where it departs from the design
+//
+// DESIGN.md puts the engine in tracehttp and lets internal packages import
+// the standard library and each other only. The engine is here instead, so
+// that tracehttp's public API stays its own and the contrib packages (in
+// nested modules too) can reach it; it imports the trace package, which
+// never imports it, so there is no cycle.
 package httptrace

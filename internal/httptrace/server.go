@@ -86,6 +86,9 @@ func NewServer(cfg ServerConfig) *Server {
 	return s
 }
 
+// SpanName returns the name of the server's spans.
+func (s *Server) SpanName() string { return s.name }
+
 // Serve serves r with h inside a server span: Start, h with the traced
 // writer and request, and Finish, also when h panics (the panic is
 // recorded, then raised again). route and resource may be "" (see Start).

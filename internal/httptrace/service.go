@@ -28,10 +28,10 @@ func spanName(server bool) string {
 	return "http.client.request"
 }
 
-// globalService returns dd-trace-go's global service name: the one the
-// tracer was started with, "" for none. Until ddtrace/tracer records it
-// in globalconfig, it is the default tracer's service when that is on,
-// else DD_SERVICE.
+// globalService returns dd-trace-go's global service name: the one
+// tracer.Start was given, "" for none (recorded in globalconfig). With no
+// tracer.Start, it is the default tracer's service when that is on, else
+// DD_SERVICE.
 func globalService() string {
 	if s, ok := globalconfig.ServiceName(); ok {
 		return s

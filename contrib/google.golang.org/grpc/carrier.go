@@ -30,9 +30,6 @@ func (c mdCarrier) ForeachKey(handler func(key, val string) error) error {
 // when it carries neither. The caller's outgoing metadata is copied, never
 // changed.
 func inject(ctx context.Context, t *trace.Tracer) context.Context {
-	if !trace.SpanContextFromContext(ctx).IsValid() {
-		return ctx
-	}
 	md, ok := metadata.FromOutgoingContext(ctx) // a copy
 	if !ok {
 		md = make(metadata.MD, 8)
@@ -42,6 +39,15 @@ func inject(ctx context.Context, t *trace.Tracer) context.Context {
 		return ctx
 	}
 	return metadata.NewOutgoingContext(ctx, md)
+}
+
+// injectAny is inject for a context that may carry no span: then it
+// returns ctx without building metadata.
+func injectAny(ctx context.Context, t *trace.Tracer) context.Context {
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		return ctx
+	}
+	return inject(ctx, t)
 }
 
 // mdWriter is the carrier inject writes to. The values' one-element

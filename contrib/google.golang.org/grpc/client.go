@@ -50,7 +50,7 @@ func StreamClientInterceptor(opts ...Option) grpc.StreamClientInterceptor {
 		untraced := cfg.untracedMethod(method)
 		if !cfg.streamCalls || untraced {
 			// No call span, but the caller's span, if any, goes along.
-			cs, err := streamer(inject(ctx, t), desc, cc, method, opts...)
+			cs, err := streamer(injectAny(ctx, t), desc, cc, method, opts...)
 			if err != nil || untraced || !cfg.streamMessages {
 				return cs, err
 			}

@@ -43,18 +43,25 @@
 //     (error.message "panic: ...", error.type, error.stack) and is
 //     finished, then the panic goes on. dd-trace-go leaves the span
 //     unfinished, so a program that recovers (a recovery interceptor)
-//     loses the whole trace.
+//     never sends it, nor the spans under it.
 //   - The trace's metadata replaces the keys it writes rather than adding
 //     values to them, so a server never sees two trace ids when a client
 //     forwards the metadata it received.
 //   - A client stream's Context is the stream's own.
 //   - The stats handlers finish only the span they started, never a span
 //     of the caller's.
-//   - The server's default service is the tracer's service when one was
-//     set, "grpc.server" otherwise. The trace package does not tell a
-//     service that was set from its default, the program's name: a service
-//     set to exactly the program's name (other than by DD_SERVICE) is taken
-//     as not set.
+//   - The server's default service is the service tracer.Start was given
+//     (WithService, DD_SERVICE), "grpc.server" when none. With a tracer made
+//     by the trace package alone, which does not tell a service that was set
+//     from its default, the program's name, a service set to exactly the
+//     program's name (other than by DD_SERVICE) is taken as not set.
+//   - WithSpanOptions: tags and span links apply to every span, as in
+//     dd-trace-go; a start time, a span id or a parent given there is
+//     ignored, where dd-trace-go would give it to every span.
+//
+// dd-trace-go v1 also exports from this package the small service its own
+// tests use (FixtureClient, FixtureServer, RegisterFixtureServer...): it
+// is here too, under the same names, so that programs that used it build.
 //
 // # Versions
 //

@@ -17,7 +17,9 @@ import (
 )
 
 // fixtureServer answers Ping with "hi <name>" and echoes StreamPing.
-type fixtureServer struct{ grpctrace.UnimplementedFixtureServer }
+type fixtureServer struct {
+	grpctrace.UnimplementedFixtureServer
+}
 
 func (fixtureServer) Ping(_ context.Context, in *grpctrace.FixtureRequest) (*grpctrace.FixtureReply, error) {
 	return &grpctrace.FixtureReply{Message: "hi " + in.GetName()}, nil

@@ -99,9 +99,17 @@ func (c *config) serviceName(t *trace.Tracer) string {
 		return c.service
 	}
 	if c.server || c.v1 || globalconfig.RemoveIntegrationServiceNames() {
-		// The trace package does not say whether its service was set or
-		// is the program's name, its default: the program's name stands
-		// for "not set" unless DD_SERVICE was given.
+		// The service tracer.Start was given, as dd-trace-go's global
+		// service name.
+		if s, ok := globalconfig.ServiceName(); ok {
+			if s != "" {
+				return s
+			}
+			return c.defaultService
+		}
+		// A tracer made with the trace package alone does not say whether
+		// its service was set or is the program's name, its default: the
+		// program's name stands for "not set" unless DD_SERVICE was given.
 		if s := t.Service(); s != "" && (s != programName || c.envService) {
 			return s
 		}
@@ -116,7 +124,7 @@ func (c *config) serviceName(t *trace.Tracer) string {
 // custom), the integration's own, then last.
 func (c *config) start(ctx context.Context, t *trace.Tracer, name, method string, md metadata.MD,
 	first []trace.SpanOption, custom bool, last ...trace.SpanOption) (context.Context, *trace.Span) {
-	var buf [24]trace.SpanOption
+	var buf [16]trace.SpanOption
 	opts := append(buf[:0], first...)
 	opts = append(opts, c.spanOpts...)
 	if custom {

@@ -166,11 +166,15 @@ func TestStreamCallsOff(t *testing.T) {
 // but the caller's context goes along.
 func TestUntracedStream(t *testing.T) {
 	spans := newTracer(t)
+	c := traced(t, grpctrace.WithUntracedMethods(duplexMethod))
 	ctx, parent := trace.Start(context.Background(), "caller")
-	if err := duplex(ctx, traced(t, grpctrace.WithUntracedMethods(duplexMethod)), "a"); err != nil {
+	if err := duplex(ctx, c, "a"); err != nil {
 		t.Fatal(err)
 	}
 	parent.Finish()
+	if err := duplex(context.Background(), c, "b"); err != nil { // nothing to send along
+		t.Fatal(err)
+	}
 	if got := spans(); len(got) != 1 {
 		t.Errorf("spans %v, want the caller's only", got)
 	}

@@ -25,7 +25,7 @@
 // handler is made, where dd-trace-go reads it once, when the program
 // starts.
 //
-// Supported: Go 1.21 and later, where log/slog is.
+// Supported: log/slog of Go 1.25 and later (this module's Go version).
 package slog
 
 import (

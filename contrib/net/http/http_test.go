@@ -129,8 +129,11 @@ func TestTraceAndServe(t *testing.T) {
 	})
 	serve(h, "GET", "/fw/1")
 	serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { httptrace.TraceAndServe(app, w, r, nil) }), "GET", "/nil")
+	serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httptrace.TraceAndServe(app, w, r, &httptrace.ServeConfig{Route: "/r/{x}"})
+	}), "GET", "/r/1")
 	spans := mt.FinishedSpans()
-	if len(spans) != 2 {
+	if len(spans) != 3 {
 		t.Fatalf("%d spans", len(spans))
 	}
 	got := shown(spans[0], ext.ServiceName, ext.ResourceName, ext.HTTPRoute, "framework", ext.ErrorStack)
@@ -140,6 +143,10 @@ func TestTraceAndServe(t *testing.T) {
 	}
 	if res := spans[1].Tag(ext.ResourceName); res != "http.request" {
 		t.Errorf("nil config: resource %v", res)
+	}
+	// As in dd-trace-go: no resource given is the span's name, route or not.
+	if res, route := spans[2].Tag(ext.ResourceName), spans[2].Tag(ext.HTTPRoute); res != "http.request" || route != "/r/{x}" {
+		t.Errorf("route only: resource %v, route %v", res, route)
 	}
 }
 

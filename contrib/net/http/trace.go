@@ -15,8 +15,8 @@ type ServeConfig struct {
 	Framework string
 	// Service is the span's service; "" means the tracer's.
 	Service string
-	// Resource is the span's resource; "" means "METHOD Route" when there
-	// is a Route.
+	// Resource is the span's resource; "" means the span's name, as in
+	// dd-trace-go, even when there is a Route.
 	Resource string
 	// QueryParams is accepted and ignored, as in dd-trace-go: the query
 	// string is in http.url (obfuscated) unless
@@ -56,5 +56,9 @@ func TraceAndServe(h http.Handler, w http.ResponseWriter, r *http.Request, cfg *
 		SpanOptions:   ddspan.Options(cfg.SpanOpts),
 		NoDebugStack:  ddspan.NoDebugStack(cfg.FinishOpts),
 	})
-	srv.Serve(h, w, r, cfg.Route, cfg.Resource)
+	res := cfg.Resource
+	if res == "" {
+		res = srv.SpanName()
+	}
+	srv.Serve(h, w, r, cfg.Route, res)
 }
