@@ -32,14 +32,17 @@ func ddSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...tra
 		fn(ctx)
 		span.Finish()
 	}
-	must := func(err error) {
-		if err != nil {
-			t.Helper()
-			t.Fatal(err)
-		}
-	}
+	r := sqlRun{t: t, dir: dir, drv: drv, step: step}
+	ddSQLDefaults(r)
+	ddSQLOptions(r)
+	ddSQLDSNs(r)
+	ddSQLRegistered(r)
+}
 
-	// Defaults: every operation, successes and failures.
+// ddSQLDefaults: every operation, successes and failures, with the
+// default options.
+func ddSQLDefaults(r sqlRun) {
+	t, dir, drv, step, must := r.t, r.dir, r.drv, r.step, r.must
 	sqltrace.Register("sqlite", drv.sqlite)
 	db, err := sqltrace.Open("sqlite", filepath.Join(dir, "default.db"))
 	must(err)
@@ -106,13 +109,16 @@ func ddSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...tra
 	var n int
 	must(db.QueryRow("SELECT count(*) FROM items WHERE name != ''").Scan(&n)) // no parent
 	must(db.Close())
+}
 
-	// Every option, and full DBM propagation.
+// ddSQLOptions: every option, and full DBM propagation.
+func ddSQLOptions(r sqlRun) {
+	t, dir, step, must := r.t, r.dir, r.step, r.must
 	opts := []sqltrace.Option{sqltrace.WithServiceName("items-db"), sqltrace.WithAnalyticsRate(0.5),
 		sqltrace.WithCustomTag("team", "storage"), sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypePing),
 		sqltrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "no such table") }),
 		sqltrace.WithChildSpansOnly(), sqltrace.WithDBMPropagation(tracer.DBMPropagationModeFull)}
-	db, err = sqltrace.Open("sqlite", filepath.Join(dir, "options.db"), opts...)
+	db, err := sqltrace.Open("sqlite", filepath.Join(dir, "options.db"), opts...)
 	must(err)
 	db.SetMaxOpenConns(1)
 	step("step.options", func(ctx context.Context) {
@@ -134,8 +140,11 @@ func ddSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...tra
 	_, err = db.Exec("UPDATE kv SET v = 'c'") // no parent: no span
 	must(err)
 	must(db.Close())
+}
 
-	// Tags from the DSN, and DBM comments with them.
+// ddSQLDSNs: tags from the DSN, and DBM comments with them.
+func ddSQLDSNs(r sqlRun) {
+	dir, drv, step, must := r.dir, r.drv, r.step, r.must
 	for _, c := range []struct {
 		name string
 		d    driver.Driver
@@ -159,8 +168,12 @@ func ddSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...tra
 		})
 		must(db.Close())
 	}
+}
 
-	// Options given to Register, and to one Open of the driver.
+// ddSQLRegistered: options given to Register and to one Open of the
+// driver; drivers the integration was not told about.
+func ddSQLRegistered(r sqlRun) {
+	dir, drv, step, must := r.dir, r.drv, r.step, r.must
 	sqltrace.Register("sqlite-registered", drv.tagged, sqltrace.WithServiceName("reg-svc"),
 		sqltrace.WithCustomTag("registered", "yes"), sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypePing))
 	for i, opts := range [][]sqltrace.Option{{sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypeClose)}, nil} {
@@ -176,9 +189,8 @@ func ddSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...tra
 		must(db.Close())
 	}
 
-	// Drivers the integration was not told about.
 	registerPlainSQLite()
-	db, err = sqltrace.Open(plainSQLiteName, filepath.Join(dir, "plain.db"))
+	db, err := sqltrace.Open(plainSQLiteName, filepath.Join(dir, "plain.db"))
 	must(err)
 	step("step.plain", func(ctx context.Context) { must(db.PingContext(ctx)) })
 	must(db.Close())

@@ -7,6 +7,7 @@ package interop
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -35,16 +36,7 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 		fn(ctx)
 		span.Finish()
 	}
-	must := func(err error) {
-		if err != nil {
-			t.Helper()
-			t.Fatal(err)
-		}
-	}
-	type item struct {
-		ID   uint
-		Name string
-	}
+	must := sqlRun{t: t}.must
 
 	// gorm's own dummy dialector (backquoted names, "?" placeholders,
 	// RETURNING), which SQLite understands, over the traced database.
@@ -59,9 +51,9 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 	})
 	step("gorm.crud", func(ctx context.Context) {
 		tx := db.WithContext(ctx)
-		it := item{Name: "ann"}
+		it := gormItem{Name: "ann"}
 		must(tx.Create(&it).Error)
-		var got item
+		var got gormItem
 		must(tx.First(&got, it.ID).Error)
 		must(tx.Model(&got).Update("name", "bob").Error)
 		var n int64
@@ -71,7 +63,7 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 	})
 	step("gorm.errors", func(ctx context.Context) {
 		tx := db.WithContext(ctx)
-		var got item
+		var got gormItem
 		if err := tx.First(&got, 999).Error; !errors.Is(err, gorm.ErrRecordNotFound) {
 			t.Errorf("First of a missing row: %v", err)
 		}
@@ -83,8 +75,15 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 		}
 	})
 
-	// The plugin, with every option.
-	db, err = gorm.Open(tests.DummyDialector{}, &gorm.Config{ConnPool: sqlDB, Logger: logger.Discard, SkipDefaultTransaction: true})
+	oursGormPlugin(sqlRun{t: t, step: step}, sqlDB)
+	must(sqlDB.Close())
+}
+
+// oursGormPlugin: the plugin, with every option, on a second gorm database
+// over sqlDB.
+func oursGormPlugin(r sqlRun, sqlDB *sql.DB) {
+	t, step, must := r.t, r.step, r.must
+	db, err := gorm.Open(tests.DummyDialector{}, &gorm.Config{ConnPool: sqlDB, Logger: logger.Discard, SkipDefaultTransaction: true})
 	must(err)
 	must(db.Use(gormtrace.NewTracePlugin(gormtrace.WithServiceName("items"), gormtrace.WithAnalyticsRate(0.5),
 		gormtrace.WithErrorCheck(func(err error) bool { return !errors.Is(err, gorm.ErrRecordNotFound) }),
@@ -92,9 +91,9 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 		gormtrace.WithCustomTag("rows", func(db *gorm.DB) interface{} { return db.RowsAffected }))))
 	step("gorm.options", func(ctx context.Context) {
 		tx := db.WithContext(ctx)
-		it := item{Name: "cat"}
+		it := gormItem{Name: "cat"}
 		must(tx.Create(&it).Error)
-		var got item
+		var got gormItem
 		if err := tx.First(&got, 999).Error; !errors.Is(err, gorm.ErrRecordNotFound) {
 			t.Errorf("First of a missing row: %v", err)
 		}
@@ -102,11 +101,10 @@ func oursGormScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...
 	})
 	// One statement used twice.
 	step("gorm.reused", func(ctx context.Context) {
-		q := db.WithContext(ctx).Model(&item{}).Where("id > ?", 0)
+		q := db.WithContext(ctx).Model(&gormItem{}).Where("id > ?", 0)
 		var n int64
 		must(q.Count(&n).Error)
-		var items []item
+		var items []gormItem
 		must(q.Find(&items).Error)
 	})
-	must(sqlDB.Close())
 }

@@ -30,14 +30,17 @@ func oursSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...t
 		fn(ctx)
 		span.Finish()
 	}
-	must := func(err error) {
-		if err != nil {
-			t.Helper()
-			t.Fatal(err)
-		}
-	}
+	r := sqlRun{t: t, dir: dir, drv: drv, step: step}
+	oursSQLDefaults(r)
+	oursSQLOptions(r)
+	oursSQLDSNs(r)
+	oursSQLRegistered(r)
+}
 
-	// Defaults: every operation, successes and failures.
+// oursSQLDefaults: every operation, successes and failures, with the
+// default options.
+func oursSQLDefaults(r sqlRun) {
+	t, dir, drv, step, must := r.t, r.dir, r.drv, r.step, r.must
 	sqltrace.Register("sqlite", drv.sqlite)
 	db, err := sqltrace.Open("sqlite", filepath.Join(dir, "default.db"))
 	must(err)
@@ -104,13 +107,16 @@ func oursSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...t
 	var n int
 	must(db.QueryRow("SELECT count(*) FROM items WHERE name != ''").Scan(&n)) // no parent
 	must(db.Close())
+}
 
-	// Every option, and full DBM propagation.
+// oursSQLOptions: every option, and full DBM propagation.
+func oursSQLOptions(r sqlRun) {
+	t, dir, step, must := r.t, r.dir, r.step, r.must
 	opts := []sqltrace.Option{sqltrace.WithServiceName("items-db"), sqltrace.WithAnalyticsRate(0.5),
 		sqltrace.WithCustomTag("team", "storage"), sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypePing),
 		sqltrace.WithErrorCheck(func(err error) bool { return !strings.Contains(err.Error(), "no such table") }),
 		sqltrace.WithChildSpansOnly(), sqltrace.WithDBMPropagation(tracer.DBMPropagationModeFull)}
-	db, err = sqltrace.Open("sqlite", filepath.Join(dir, "options.db"), opts...)
+	db, err := sqltrace.Open("sqlite", filepath.Join(dir, "options.db"), opts...)
 	must(err)
 	db.SetMaxOpenConns(1)
 	step("step.options", func(ctx context.Context) {
@@ -132,8 +138,11 @@ func oursSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...t
 	_, err = db.Exec("UPDATE kv SET v = 'c'") // no parent: no span
 	must(err)
 	must(db.Close())
+}
 
-	// Tags from the DSN, and DBM comments with them.
+// oursSQLDSNs: tags from the DSN, and DBM comments with them.
+func oursSQLDSNs(r sqlRun) {
+	dir, drv, step, must := r.dir, r.drv, r.step, r.must
 	for _, c := range []struct {
 		name string
 		d    driver.Driver
@@ -157,8 +166,12 @@ func oursSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...t
 		})
 		must(db.Close())
 	}
+}
 
-	// Options given to Register, and to one Open of the driver.
+// oursSQLRegistered: options given to Register and to one Open of the
+// driver; drivers the integration was not told about.
+func oursSQLRegistered(r sqlRun) {
+	dir, drv, step, must := r.dir, r.drv, r.step, r.must
 	sqltrace.Register("sqlite-registered", drv.tagged, sqltrace.WithServiceName("reg-svc"),
 		sqltrace.WithCustomTag("registered", "yes"), sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypePing))
 	for i, opts := range [][]sqltrace.Option{{sqltrace.WithIgnoreQueryTypes(sqltrace.QueryTypeClose)}, nil} {
@@ -174,9 +187,8 @@ func oursSQLScenario(t *testing.T, addr, dir string, drv *sqlDrivers, extra ...t
 		must(db.Close())
 	}
 
-	// Drivers the integration was not told about.
 	registerPlainSQLite()
-	db, err = sqltrace.Open(plainSQLiteName, filepath.Join(dir, "plain.db"))
+	db, err := sqltrace.Open(plainSQLiteName, filepath.Join(dir, "plain.db"))
 	must(err)
 	step("step.plain", func(ctx context.Context) { must(db.PingContext(ctx)) })
 	must(db.Close())

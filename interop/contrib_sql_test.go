@@ -29,7 +29,12 @@ package interop
 //	go test -run 'TestSQL|TestGorm' -v
 
 import (
+	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
 	"regexp"
 	"slices"
 	"sort"
@@ -60,14 +65,65 @@ var sqlKnownDiffs = map[string]string{
 	"chunks": "follows from the Close span dd leaves out (the chunks list every span)",
 }
 
+// sqlRun is what the parts of a scenario share.
+type sqlRun struct {
+	t    *testing.T
+	dir  string
+	drv  *sqlDrivers
+	step func(name string, fn func(ctx context.Context)) // runs fn under a root span named name
+}
+
+// must fails the test on an error.
+func (r sqlRun) must(err error) {
+	if err != nil {
+		r.t.Helper()
+		r.t.Fatal(err)
+	}
+}
+
+// gormItem is the gorm scenario's model, a row of its table items.
+type gormItem struct {
+	ID   uint
+	Name string
+}
+
+// TableName is the model's table for gorm.
+func (gormItem) TableName() string { return "items" }
+
+// TestSQLScenariosIdentical checks that each function of a dd scenario
+// file has its twin in the ours file, identical once the names of the
+// file's functions ("dd..." and "ours...") are set aside.
 func TestSQLScenariosIdentical(t *testing.T) {
-	for _, p := range [][2]string{{"", "SQL"}, {"_sqlx", "SQLX"}, {"_gorm", "Gorm"}} {
-		dd := funcSource(t, "contrib_sql"+p[0]+"_dd_test.go", "dd"+p[1]+"Scenario")
-		ours := funcSource(t, "contrib_sql"+p[0]+"_ours_test.go", "ours"+p[1]+"Scenario")
-		if dd != ours {
-			t.Errorf("dd%[1]sScenario and ours%[1]sScenario differ; keep them identical\n--- dd\n%s\n--- ours\n%s", p[1], dd, ours)
+	for _, f := range []string{"contrib_sql", "contrib_sql_sqlx", "contrib_sql_gorm"} {
+		dd, ours := scenarioFuncs(t, f+"_dd_test.go", "dd"), scenarioFuncs(t, f+"_ours_test.go", "ours")
+		if diff := cmp.Diff(dd, ours); diff != "" {
+			t.Errorf("%s: the dd and ours scenarios differ; keep them identical (-dd +ours):\n%s", f, diff)
 		}
 	}
+}
+
+// scenarioFuncs returns the functions of file, by name less prefix, each
+// printed (signature and body) with the prefix of the calls to the file's
+// functions replaced by "<side>".
+func scenarioFuncs(t *testing.T, file, prefix string) map[string]string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, 0)
+	if err != nil {
+		t.Fatalf("parse %s: %v", file, err)
+	}
+	out := map[string]string{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			var b strings.Builder
+			printer.Fprint(&b, fset, fd.Type)
+			b.WriteString(" ")
+			printer.Fprint(&b, fset, fd.Body)
+			src := regexp.MustCompile(`\b`+prefix+`([A-Z][A-Za-z]*)\(`).ReplaceAllString(b.String(), "<side>$1(")
+			out[strings.TrimPrefix(fd.Name.Name, prefix)] = src
+		}
+	}
+	return out
 }
 
 func TestSQLSameWire(t *testing.T) {

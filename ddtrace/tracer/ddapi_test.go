@@ -192,3 +192,20 @@ func TestExtractedLinks(t *testing.T) {
 		t.Errorf("links: %+v", links)
 	}
 }
+
+// TestStartRecordsForIntegrations: Start records the service it was given
+// and the DogStatsD address and tags integrations use (dd's statsTags).
+func TestStartRecordsForIntegrations(t *testing.T) {
+	tracer.Start(tracer.WithService("svc-x"), tracer.WithEnv("e1"), tracer.WithDogstatsdAddress("127.0.0.1:9"),
+		tracer.WithAgentAddr("127.0.0.1:1"), tracer.WithSendRetries(0), tracer.WithLogStartup(false),
+		tracer.WithLogger(logFunc(func(string) {})))
+	tracer.Stop()
+	if s, ok := globalconfig.ServiceName(); !ok || s != "svc-x" {
+		t.Errorf("service %q %v", s, ok)
+	}
+	addr, tags := globalconfig.DogStatsD()
+	joined := strings.Join(tags, ",")
+	if addr != "127.0.0.1:9" || !strings.Contains(joined, "env:e1") || !strings.Contains(joined, "lang:go") || strings.Contains(joined, "service:") {
+		t.Errorf("dogstatsd %q %v", addr, tags)
+	}
+}

@@ -143,3 +143,12 @@ func containerField() string {
 	}
 	return ""
 }
+
+// integrationStatsTags are the tags integrations put on their metrics
+// (database/sql's DB stats), as dd-trace-go's statsTags: the identity's
+// without runtime-id, tracer_version and service.
+func (c *config) integrationStatsTags() []string {
+	id := c.statsIdentity()
+	id.Service, id.TracerVersion, id.RuntimeID = "", "", ""
+	return id.Tags()
+}

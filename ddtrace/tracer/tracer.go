@@ -80,6 +80,7 @@ func Start(opts ...StartOption) {
 	}
 	Stop()
 	globalconfig.SetServiceName(c.service) // for integrations and DBM comments
+	globalconfig.SetDogStatsD(c.dogstatsdAddr, c.integrationStatsTags())
 	if c.debug {
 		c.level()
 		c.logLevel.Set(slog.LevelDebug)

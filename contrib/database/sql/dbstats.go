@@ -60,10 +60,10 @@ func startDBStats(db *sql.DB, cfg *config, closed <-chan struct{}) {
 // the custom tags with a string value.
 func statsTags(cfg *config) []string {
 	var tags []string
-	if cfg.serviceName != "" {
-		tags = append(tags, "service:"+cfg.serviceName)
+	if cfg.ServiceName != "" {
+		tags = append(tags, "service:"+cfg.ServiceName)
 	}
-	for k, v := range cfg.tags {
+	for k, v := range cfg.Tags {
 		if s, ok := v.(string); ok {
 			tags = append(tags, k+":"+s)
 		}

@@ -5,11 +5,10 @@ import (
 	"math"
 	"strings"
 
-	"github.com/ctxtrace/trace"
-	"github.com/ctxtrace/trace/ddtrace/ext"
+	"github.com/ctxtrace/trace/contrib/database/sql/internal/sqlconn"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
 	"github.com/ctxtrace/trace/internal/env"
-	"github.com/ctxtrace/trace/internal/globalconfig"
+	"github.com/ctxtrace/trace/internal/httptrace"
 )
 
 // Option configures Register, Open or OpenDB. A nil Option is ignored.
@@ -24,20 +23,12 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// config is what a registered driver or an opened database traces with.
-// Once OpenDB has built it, it is only read: every connection of the
-// database shares it.
+// config is what a registered driver or an opened database traces with:
+// the traced connections' configuration, and what OpenDB reads.
 type config struct {
-	serviceName      string
-	spanName         string
-	analyticsRate    float64 // NaN: none
-	dsn              string
-	ignoreQueryTypes map[QueryType]struct{}
-	childSpansOnly   bool
-	errCheck         func(err error) bool
-	tags             map[string]any
-	dbmMode          tracer.DBMPropagationMode
-	dbStats          bool
+	sqlconn.Config
+	dsn     string
+	dbStats bool
 }
 
 // defaults fills c for a driver registered (or named) driverName, from
@@ -48,31 +39,31 @@ type config struct {
 // given to one Open do not leak into the registered driver's other
 // databases (dd adds them to the registered set).
 func defaults(c *config, driverName string, rc *config) {
-	c.analyticsRate = math.NaN()
+	c.AnalyticsRate = math.NaN()
 	if on, _ := env.Bool("DD_TRACE_SQL_ANALYTICS_ENABLED", false); on {
-		c.analyticsRate = 1
+		c.AnalyticsRate = 1
 	}
 	mode := env.String("DD_DBM_PROPAGATION_MODE", "")
 	if mode == "" {
 		mode = env.String("DD_TRACE_SQL_COMMENT_INJECTION_MODE", "")
 	}
-	c.dbmMode = tracer.DBMPropagationMode(mode)
-	c.serviceName = defaultServiceName(driverName, rc)
-	c.spanName = spanName(driverName)
+	c.DBMMode = tracer.DBMPropagationMode(mode)
+	c.ServiceName = defaultServiceName(driverName, rc)
+	c.SpanName = spanName(driverName)
 	if rc == nil {
 		return
 	}
-	if math.IsNaN(c.analyticsRate) {
-		c.analyticsRate = rc.analyticsRate
+	if math.IsNaN(c.AnalyticsRate) {
+		c.AnalyticsRate = rc.AnalyticsRate
 	}
-	if c.dbmMode == tracer.DBMPropagationModeUndefined {
-		c.dbmMode = rc.dbmMode
+	if c.DBMMode == tracer.DBMPropagationModeUndefined {
+		c.DBMMode = rc.DBMMode
 	}
-	c.errCheck = rc.errCheck
-	c.ignoreQueryTypes = maps.Clone(rc.ignoreQueryTypes)
-	c.childSpansOnly = rc.childSpansOnly
+	c.ErrCheck = rc.ErrCheck
+	c.IgnoreQueryTypes = maps.Clone(rc.IgnoreQueryTypes)
+	c.ChildSpansOnly = rc.ChildSpansOnly
 	c.dbStats = rc.dbStats
-	c.tags = maps.Clone(rc.tags)
+	c.Tags = maps.Clone(rc.Tags)
 }
 
 // schemaV1 reports whether DD_TRACE_SPAN_ATTRIBUTE_SCHEMA asks for
@@ -87,63 +78,38 @@ func schemaV1() bool {
 // tracer.WithGlobalServiceName) and the tracer has one; else the service
 // given to Register; else "<driver>.db".
 func defaultServiceName(driverName string, rc *config) string {
-	if schemaV1() || globalconfig.RemoveIntegrationServiceNames() {
-		if s := tracerService(); s != "" {
-			return s
-		}
-	}
-	if rc != nil && rc.serviceName != "" {
-		return rc.serviceName
-	}
-	return driverName + ".db"
-}
-
-// tracerService is the default tracer's service, or DD_SERVICE before
-// one is set.
-func tracerService() string {
-	if s := trace.Default().Service(); s != "" {
+	if s := httptrace.ClientService(); s != "" {
 		return s
 	}
-	return env.String("DD_SERVICE", "")
+	if rc != nil && rc.ServiceName != "" {
+		return rc.ServiceName
+	}
+	return driverName + ".db"
 }
 
 // spanName is "<driver>.query"; with schema v1, "<db.system>.query" for
 // the systems dbSystem knows.
 func spanName(driverName string) string {
 	if schemaV1() {
-		if sys, ok := dbSystem(driverName); ok {
+		if sys, ok := sqlconn.DBSystem(driverName); ok {
 			return sys + ".query"
 		}
 	}
 	return driverName + ".query"
 }
 
-// dbSystem is the db.system tag of a driver name: the database it talks
-// to when the name is a known one, other_sql otherwise.
-func dbSystem(driverName string) (string, bool) {
-	switch driverName {
-	case "mysql":
-		return ext.DBSystemMySQL, true
-	case "postgres", "pgx":
-		return ext.DBSystemPostgreSQL, true
-	case "sqlserver":
-		return ext.DBSystemMicrosoftSQLServer, true
-	}
-	return ext.DBSystemOtherSQL, false
-}
-
 // WithServiceName sets the service of the spans, when registering a
 // driver or opening a database. Default: "<driver name>.db".
 func WithServiceName(name string) Option {
-	return optionFunc(func(c *config) { c.serviceName = name })
+	return optionFunc(func(c *config) { c.ServiceName = name })
 }
 
 // WithAnalytics turns App Analytics on or off for the spans.
 func WithAnalytics(on bool) Option {
 	return optionFunc(func(c *config) {
-		c.analyticsRate = math.NaN()
+		c.AnalyticsRate = math.NaN()
 		if on {
-			c.analyticsRate = 1
+			c.AnalyticsRate = 1
 		}
 	})
 }
@@ -152,9 +118,9 @@ func WithAnalytics(on bool) Option {
 // outside [0, 1] turns App Analytics off.
 func WithAnalyticsRate(rate float64) Option {
 	return optionFunc(func(c *config) {
-		c.analyticsRate = math.NaN()
+		c.AnalyticsRate = math.NaN()
 		if rate >= 0 && rate <= 1 {
-			c.analyticsRate = rate
+			c.AnalyticsRate = rate
 		}
 	})
 }
@@ -169,11 +135,11 @@ func WithDSN(name string) Option {
 // WithIgnoreQueryTypes names the query types that make no span.
 func WithIgnoreQueryTypes(qtypes ...QueryType) Option {
 	return optionFunc(func(c *config) {
-		if c.ignoreQueryTypes == nil {
-			c.ignoreQueryTypes = make(map[QueryType]struct{}, len(qtypes))
+		if c.IgnoreQueryTypes == nil {
+			c.IgnoreQueryTypes = make(map[QueryType]struct{}, len(qtypes))
 		}
 		for _, qt := range qtypes {
-			c.ignoreQueryTypes[qt] = struct{}{}
+			c.IgnoreQueryTypes[qt] = struct{}{}
 		}
 	})
 }
@@ -181,14 +147,14 @@ func WithIgnoreQueryTypes(qtypes ...QueryType) Option {
 // WithChildSpansOnly makes spans only under a span that the context
 // carries.
 func WithChildSpansOnly() Option {
-	return optionFunc(func(c *config) { c.childSpansOnly = true })
+	return optionFunc(func(c *config) { c.ChildSpansOnly = true })
 }
 
 // WithErrorCheck sets fn to decide whether an operation's error marks its
 // span as an error; fn is called only with an error. driver.ErrSkip never
 // does, whatever fn says: it makes no span at all.
 func WithErrorCheck(fn func(err error) bool) Option {
-	return optionFunc(func(c *config) { c.errCheck = fn })
+	return optionFunc(func(c *config) { c.ErrCheck = fn })
 }
 
 // WithCustomTag sets a tag on every span, and, for a string value, on the
@@ -196,10 +162,10 @@ func WithErrorCheck(fn func(err error) bool) Option {
 // database of the driver, unlike in dd-trace-go, which drops it there.
 func WithCustomTag(key string, value any) Option {
 	return optionFunc(func(c *config) {
-		if c.tags == nil {
-			c.tags = map[string]any{}
+		if c.Tags == nil {
+			c.Tags = map[string]any{}
 		}
-		c.tags[key] = value
+		c.Tags[key] = value
 	})
 }
 
@@ -222,17 +188,17 @@ func WithSQLCommentInjection(mode tracer.SQLCommentInjectionMode) Option {
 // The comment stores service names in the database, where anyone allowed
 // to read its statistics can see them.
 func WithDBMPropagation(mode tracer.DBMPropagationMode) Option {
-	return optionFunc(func(c *config) { c.dbmMode = mode })
+	return optionFunc(func(c *config) { c.DBMMode = mode })
 }
 
 // WithDBStats sends the database's sql.DBStats every 10 seconds as
 // DogStatsD metrics (datadog.tracer.sql.db.connections.*: gauges, and the
-// wait duration as a timing), tagged with the service and the string
-// custom tags, until the database is closed. They go to the address and
-// carry the tags that the tracer records in internal/globalconfig
-// (SetDogStatsD); before it does, to the address the environment gives
-// (DD_DOGSTATSD_URL, DD_DOGSTATSD_HOST or DD_AGENT_HOST,
-// DD_DOGSTATSD_PORT; by default localhost:8125).
+// wait duration as a timing), tagged with the service and the custom tags
+// that have string values, until the database is closed. They go where
+// the tracer sends its own metrics once the tracer has recorded that
+// address for integrations, and otherwise to the address the environment
+// names (DD_DOGSTATSD_URL, else DD_DOGSTATSD_HOST or DD_AGENT_HOST and
+// DD_DOGSTATSD_PORT; localhost:8125 by default).
 func WithDBStats() Option {
 	return optionFunc(func(c *config) { c.dbStats = true })
 }

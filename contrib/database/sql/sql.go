@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/ctxtrace/trace/contrib/database/sql/internal/dsn"
+	"github.com/ctxtrace/trace/contrib/database/sql/internal/sqlconn"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
@@ -118,10 +119,10 @@ func openDB(name string, c driver.Connector, dataSourceName string, opts []Optio
 	if dataSourceName != "" {
 		cfg.dsn = dataSourceName // as in dd-trace-go, over WithDSN
 	}
-	cfg.dbmMode = effectiveDBMMode(cfg.dbmMode, name, c.Driver(), cfg.dsn)
-	p := &params{cfg: cfg, driverName: name}
+	cfg.DBMMode = effectiveDBMMode(cfg.DBMMode, name, c.Driver(), cfg.dsn)
+	p := &sqlconn.Params{Cfg: &cfg.Config, DriverName: name}
 	if cfg.dsn != "" {
-		p.meta = dsn.Parse(name, cfg.dsn)
+		p.Meta = dsn.Parse(name, cfg.dsn)
 	}
 	tc := &tracedConnector{connector: c, p: p, closed: make(chan struct{})}
 	db := sql.OpenDB(tc)
@@ -143,22 +144,22 @@ func applyOptions(c *config, opts []Option) {
 // the database is closed.
 type tracedConnector struct {
 	connector driver.Connector
-	p         *params
+	p         *sqlconn.Params
 	closeOnce sync.Once
 	closed    chan struct{}
 }
 
 // Connect opens a connection, with a Connect span.
 func (t *tracedConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	start := now()
-	ctx, end := startTask(ctx, QueryTypeConnect)
+	start := sqlconn.Now()
+	ctx, end := sqlconn.StartTask(ctx, QueryTypeConnect)
 	defer end()
 	conn, err := t.connector.Connect(ctx)
-	t.p.trace(ctx, QueryTypeConnect, "", start, err, 0, false)
+	t.p.Trace(ctx, QueryTypeConnect, "", start, err, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	return &TracedConn{Conn: conn, p: t.p}, nil
+	return &TracedConn{sqlconn.Wrap(conn, t.p)}, nil
 }
 
 // Driver returns the connector's driver.

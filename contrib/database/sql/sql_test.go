@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ctxtrace/trace/contrib/database/sql/internal/sqlconn"
 	"github.com/ctxtrace/trace/contrib/internal/sqltest"
 	"github.com/ctxtrace/trace/ddtrace/ext"
 	"github.com/ctxtrace/trace/ddtrace/mocktracer"
@@ -56,7 +57,7 @@ func rows(mt mocktracer.Tracer) []row {
 		names[s.SpanID()] = s.OperationName()
 	}
 	for _, s := range mt.FinishedSpans() {
-		if s.Integration() != componentName {
+		if s.Integration() != sqlconn.ComponentName {
 			continue
 		}
 		qt, _ := s.Tag("sql.query_type").(string)
@@ -118,7 +119,7 @@ func TestSpans(t *testing.T) {
 				t.Errorf("spans (-want +got):\n%s", diff)
 			}
 			for _, s := range mt.FinishedSpans() {
-				if s.Integration() != componentName {
+				if s.Integration() != sqlconn.ComponentName {
 					continue
 				}
 				got := map[string]any{"name": s.OperationName()}
@@ -187,7 +188,7 @@ func TestOptions(t *testing.T) {
 
 	var got []map[string]any
 	for _, s := range mt.FinishedSpans() {
-		if s.Integration() != componentName {
+		if s.Integration() != sqlconn.ComponentName {
 			continue
 		}
 		got = append(got, map[string]any{"r": s.Tag(ext.ResourceName), "svc": s.Tag(ext.ServiceName),

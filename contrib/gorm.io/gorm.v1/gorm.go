@@ -26,7 +26,7 @@
 // the operation is done, so later operations on a reused statement are
 // not made children of a finished span, and a span the integration did
 // not start is never finished by it; the service follows
-// DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED; App Analytics reads
+// DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED and schema v1; App Analytics reads
 // DD_TRACE_GORM_ANALYTICS_ENABLED; a nil Option is skipped.
 package gorm
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -208,3 +209,24 @@ type failingDialector struct {
 }
 
 func (d failingDialector) Initialize(*gorm.DB) error { return d.err }
+
+func TestServiceAndAnalyticsDefaults(t *testing.T) {
+	t.Setenv("DD_SERVICE", "from-env")
+	if c := newConfig(nil); c.serviceName != "gorm.db" || !math.IsNaN(c.analyticsRate) {
+		t.Errorf("defaults: %q %v", c.serviceName, c.analyticsRate)
+	}
+	t.Setenv("DD_TRACE_GORM_ANALYTICS_ENABLED", "true")
+	t.Setenv("DD_TRACE_SPAN_ATTRIBUTE_SCHEMA", "v1")
+	if c := newConfig([]Option{WithAnalytics(false)}); c.serviceName != "from-env" || !math.IsNaN(c.analyticsRate) {
+		t.Errorf("schema v1, analytics off by option: %q %v", c.serviceName, c.analyticsRate)
+	}
+	if c := newConfig([]Option{WithAnalyticsRate(2)}); !math.IsNaN(c.analyticsRate) {
+		t.Errorf("rate out of range: %v", c.analyticsRate)
+	}
+	if c := newConfig(nil); c.analyticsRate != 1 {
+		t.Errorf("analytics from the environment: %v", c.analyticsRate)
+	}
+	if c := newConfig([]Option{WithAnalytics(true)}); c.analyticsRate != 1 {
+		t.Errorf("analytics on: %v", c.analyticsRate)
+	}
+}

@@ -5,9 +5,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/internal/env"
-	"github.com/ctxtrace/trace/internal/globalconfig"
+	"github.com/ctxtrace/trace/internal/httptrace"
 )
 
 // Option configures Open and NewTracePlugin. A nil Option is ignored.
@@ -25,17 +24,16 @@ type config struct {
 }
 
 // newConfig is the configuration opts give: by default the service
-// "gorm.db" (the tracer's when DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED
-// or tracer.WithGlobalServiceName asks integrations not to name services
-// of their own, which dd-trace-go's gorm integration ignores), App
+// "gorm.db" (the tracer's when DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED,
+// tracer.WithGlobalServiceName or DD_TRACE_SPAN_ATTRIBUTE_SCHEMA=v1 asks
+// integrations not to name services of their own, which dd-trace-go's
+// gorm integration ignores), App
 // Analytics as DD_TRACE_GORM_ANALYTICS_ENABLED says (dd-trace-go reads
 // DD_TRACE__ANALYTICS_ENABLED, its prefix missing), every error an error.
 func newConfig(opts []Option) *config {
 	c := &config{serviceName: "gorm.db", analyticsRate: math.NaN(), tagFns: map[string]func(*gorm.DB) any{}}
-	if globalconfig.RemoveIntegrationServiceNames() {
-		if s := tracerService(); s != "" {
-			c.serviceName = s
-		}
+	if s := httptrace.ClientService(); s != "" {
+		c.serviceName = s
 	}
 	if on, _ := env.Bool("DD_TRACE_GORM_ANALYTICS_ENABLED", false); on {
 		c.analyticsRate = 1
@@ -46,15 +44,6 @@ func newConfig(opts []Option) *config {
 		}
 	}
 	return c
-}
-
-// tracerService is the default tracer's service, or DD_SERVICE before
-// one is set.
-func tracerService() string {
-	if s := trace.Default().Service(); s != "" {
-		return s
-	}
-	return env.String("DD_SERVICE", "")
 }
 
 // WithServiceName sets the service of the spans. Default: "gorm.db".

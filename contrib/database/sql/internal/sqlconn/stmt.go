@@ -1,4 +1,4 @@
-package sql
+package sqlconn
 
 import (
 	"context"
@@ -17,7 +17,7 @@ var (
 type tracedStmt struct {
 	driver.Stmt
 	conn  driver.Conn // the wrapped connection
-	p     *params
+	p     *Params
 	ctx   context.Context // PrepareContext's, for Close's span
 	query string
 }
@@ -25,17 +25,17 @@ type tracedStmt struct {
 // Close closes the statement, with a Close span under the span the
 // context given to PrepareContext carried.
 func (s *tracedStmt) Close() error {
-	start := now()
-	ctx, end := startTask(s.ctx, QueryTypeClose)
+	start := Now()
+	ctx, end := StartTask(s.ctx, QueryTypeClose)
 	defer end()
 	err := s.Stmt.Close()
-	s.p.trace(ctx, QueryTypeClose, "", start, err, 0, false)
+	s.p.Trace(ctx, QueryTypeClose, "", start, err, 0, false)
 	return err
 }
 
 // ExecContext runs the statement, with an Exec span.
 func (s *tracedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	start := now()
+	start := Now()
 	e, ok := s.Stmt.(driver.StmtExecContext)
 	var dargs []driver.Value
 	if !ok {
@@ -47,7 +47,7 @@ func (s *tracedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) 
 			return nil, err
 		}
 	}
-	ctx, end := startTask(ctx, QueryTypeExec)
+	ctx, end := StartTask(ctx, QueryTypeExec)
 	defer end()
 	var r driver.Result
 	var err error
@@ -56,13 +56,13 @@ func (s *tracedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) 
 	} else {
 		r, err = s.Stmt.Exec(dargs) //lint:ignore SA1019 the fallback database/sql itself uses
 	}
-	s.p.trace(ctx, QueryTypeExec, s.query, start, err, 0, false)
+	s.p.Trace(ctx, QueryTypeExec, s.query, start, err, 0, false)
 	return r, err
 }
 
 // QueryContext runs the statement, with a Query span.
 func (s *tracedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	start := now()
+	start := Now()
 	q, ok := s.Stmt.(driver.StmtQueryContext)
 	var dargs []driver.Value
 	if !ok {
@@ -74,7 +74,7 @@ func (s *tracedStmt) QueryContext(ctx context.Context, args []driver.NamedValue)
 			return nil, err
 		}
 	}
-	ctx, end := startTask(ctx, QueryTypeQuery)
+	ctx, end := StartTask(ctx, QueryTypeQuery)
 	defer end()
 	var rows driver.Rows
 	var err error
@@ -83,7 +83,7 @@ func (s *tracedStmt) QueryContext(ctx context.Context, args []driver.NamedValue)
 	} else {
 		rows, err = s.Stmt.Query(dargs) //lint:ignore SA1019 the fallback database/sql itself uses
 	}
-	s.p.trace(ctx, QueryTypeQuery, s.query, start, err, 0, false)
+	s.p.Trace(ctx, QueryTypeQuery, s.query, start, err, 0, false)
 	return rows, err
 }
 

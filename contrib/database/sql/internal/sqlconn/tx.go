@@ -1,4 +1,4 @@
-package sql
+package sqlconn
 
 import (
 	"context"
@@ -10,28 +10,28 @@ var _ driver.Tx = (*tracedTx)(nil)
 // tracedTx is a traced transaction.
 type tracedTx struct {
 	driver.Tx
-	p   *params
+	p   *Params
 	ctx context.Context // BeginTx's
 }
 
 // Commit commits, with a Commit span under the span the context given to
 // BeginTx carried.
 func (t *tracedTx) Commit() error {
-	ctx, end := startTask(t.ctx, QueryTypeCommit)
+	ctx, end := StartTask(t.ctx, QueryTypeCommit)
 	defer end()
-	start := now()
+	start := Now()
 	err := t.Tx.Commit()
-	t.p.trace(ctx, QueryTypeCommit, "", start, err, 0, false)
+	t.p.Trace(ctx, QueryTypeCommit, "", start, err, 0, false)
 	return err
 }
 
 // Rollback rolls back, with a Rollback span under the span the context
 // given to BeginTx carried.
 func (t *tracedTx) Rollback() error {
-	ctx, end := startTask(t.ctx, QueryTypeRollback)
+	ctx, end := StartTask(t.ctx, QueryTypeRollback)
 	defer end()
-	start := now()
+	start := Now()
 	err := t.Tx.Rollback()
-	t.p.trace(ctx, QueryTypeRollback, "", start, err, 0, false)
+	t.p.Trace(ctx, QueryTypeRollback, "", start, err, 0, false)
 	return err
 }
