@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace"
+	"github.com/ctxtrace/trace/internal/ddconv"
 )
 
 // Span is a span, as dd-trace-go's ddtrace.Span shows it: the same type.
@@ -124,21 +125,7 @@ func contextOf(sc SpanContext) trace.SpanContext {
 	case spanContext:
 		return c.sc
 	}
-	tid := trace.NewTraceID(0, sc.TraceID())
-	if w, ok := sc.(ddtrace.SpanContextW3C); ok {
-		if b := trace.TraceID(w.TraceID128Bytes()); !b.IsZero() {
-			tid = b
-		}
-	}
-	var baggage map[string]string
-	sc.ForeachBaggageItem(func(k, v string) bool {
-		if baggage == nil {
-			baggage = map[string]string{}
-		}
-		baggage[k] = v
-		return true
-	})
-	return trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sc.SpanID(), Baggage: baggage, Remote: true})
+	return ddconv.RemoteContext(sc)
 }
 
 // StartSpan starts a span named operationName with the global tracer. Its

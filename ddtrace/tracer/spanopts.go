@@ -7,6 +7,7 @@ import (
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace"
 	"github.com/ctxtrace/trace/ddtrace/ext"
+	"github.com/ctxtrace/trace/internal/ddconv"
 )
 
 // StartSpanOption configures a span as it starts: dd-trace-go's
@@ -33,40 +34,9 @@ func startConfig(opts []StartSpanOption) ddtrace.StartSpanConfig {
 }
 
 // spanOptions turns a filled StartSpanConfig into the trace package's
-// options. cfg.Context is not among them: it is the context the span
-// starts in.
+// options; cfg.Context is the context the span starts in.
 func spanOptions(cfg *ddtrace.StartSpanConfig) []trace.SpanOption {
-	out := make([]trace.SpanOption, 0, len(cfg.Tags)+4)
-	if cfg.Parent != nil {
-		out = append(out, trace.ChildOf(contextOf(cfg.Parent)))
-	}
-	if !cfg.StartTime.IsZero() {
-		out = append(out, trace.StartTime(cfg.StartTime))
-	}
-	if cfg.SpanID != 0 {
-		out = append(out, trace.WithSpanID(cfg.SpanID))
-	}
-	if len(cfg.SpanLinks) > 0 {
-		links := make([]trace.Link, len(cfg.SpanLinks))
-		for i, l := range cfg.SpanLinks {
-			links[i] = toTraceLink(l)
-		}
-		out = append(out, trace.WithLinks(links...))
-	}
-	for k, v := range cfg.Tags {
-		out = append(out, trace.Tag(k, v))
-	}
-	return out
-}
-
-func toTraceLink(l SpanLink) trace.Link {
-	return trace.Link{
-		TraceID:    trace.NewTraceID(l.TraceIDHigh, l.TraceID),
-		SpanID:     l.SpanID,
-		Attributes: l.Attributes,
-		Tracestate: l.Tracestate,
-		Flags:      l.Flags,
-	}
+	return ddconv.SpanOptions(cfg, contextOf)
 }
 
 func fromTraceLink(l trace.Link) SpanLink {

@@ -11,6 +11,7 @@ import (
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
+	"github.com/ctxtrace/trace/internal/ddconv"
 )
 
 // Options returns the trace package's options that opts, applied in order,
@@ -31,46 +32,7 @@ func Options(opts []ddtrace.StartSpanOption) []trace.SpanOption {
 			o(&cfg)
 		}
 	}
-	out := make([]trace.SpanOption, 0, len(cfg.Tags)+4)
-	if cfg.Parent != nil {
-		out = append(out, trace.ChildOf(spanContext(cfg.Parent)))
-	}
-	if !cfg.StartTime.IsZero() {
-		out = append(out, trace.StartTime(cfg.StartTime))
-	}
-	if cfg.SpanID != 0 {
-		out = append(out, trace.WithSpanID(cfg.SpanID))
-	}
-	if len(cfg.SpanLinks) > 0 {
-		links := make([]trace.Link, len(cfg.SpanLinks))
-		for i, l := range cfg.SpanLinks {
-			links[i] = trace.Link{TraceID: trace.NewTraceID(l.TraceIDHigh, l.TraceID), SpanID: l.SpanID,
-				Attributes: l.Attributes, Tracestate: l.Tracestate, Flags: l.Flags}
-		}
-		out = append(out, trace.WithLinks(links...))
-	}
-	for k, v := range cfg.Tags {
-		out = append(out, trace.Tag(k, v))
-	}
-	return out
-}
-
-func spanContext(sc ddtrace.SpanContext) trace.SpanContext {
-	tid := trace.NewTraceID(0, sc.TraceID())
-	if w, ok := sc.(ddtrace.SpanContextW3C); ok {
-		if b := trace.TraceID(w.TraceID128Bytes()); !b.IsZero() {
-			tid = b
-		}
-	}
-	var baggage map[string]string
-	sc.ForeachBaggageItem(func(k, v string) bool {
-		if baggage == nil {
-			baggage = map[string]string{}
-		}
-		baggage[k] = v
-		return true
-	})
-	return trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sc.SpanID(), Baggage: baggage, Remote: true})
+	return ddconv.SpanOptions(&cfg, ddconv.RemoteContext)
 }
 
 // NoDebugStack reports whether opts ask to leave the stack out of errors
