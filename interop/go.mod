@@ -19,10 +19,12 @@ require (
 
 require (
 	github.com/bytedance/gopkg v0.1.3 // indirect
+	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
 	github.com/quic-go/quic-go v0.59.0 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.72.0
 )
 
 require (
@@ -91,6 +93,7 @@ require (
 	github.com/ctxtrace/trace/contrib/labstack/echo.v4 v0.0.0-00010101000000-000000000000
 	github.com/ctxtrace/trace/contrib/redis/go-redis.v9 v0.0.0-00010101000000-000000000000
 	github.com/ctxtrace/trace/contrib/sirupsen/logrus v0.0.0-00010101000000-000000000000
+	github.com/ctxtrace/trace/ddtrace/opentelemetry v0.0.0-00010101000000-000000000000
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/ebitengine/purego v0.8.3 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
@@ -159,7 +162,7 @@ require (
 	go.opentelemetry.io/contrib/bridges/otelzap v0.21.0 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
-	go.opentelemetry.io/otel/sdk v1.45.0 // indirect
+	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.28.0 // indirect
@@ -205,3 +208,5 @@ replace github.com/ctxtrace/trace/contrib/redis/go-redis.v9 => ../contrib/redis/
 replace github.com/ctxtrace/trace/contrib/aws/aws-sdk-go-v2/aws => ../contrib/aws/aws-sdk-go-v2/aws
 
 replace github.com/ctxtrace/trace/contrib/sirupsen/logrus => ../contrib/sirupsen/logrus
+
+replace github.com/ctxtrace/trace/ddtrace/opentelemetry => ../ddtrace/opentelemetry

@@ -3,7 +3,6 @@ package tracer
 import (
 	"context"
 	"encoding/hex"
-	"math"
 
 	"github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace"
@@ -45,45 +44,8 @@ func (s span) Finish(opts ...FinishOption) {
 		s.s.Finish()
 		return
 	}
-	s.s.Finish(finishOptions(opts)...)
+	s.s.Finish(ddconv.FinishOptions(opts)...)
 }
-
-// finishOptions turns dd-trace-go's finish options into the trace
-// package's.
-func finishOptions(opts []FinishOption) []trace.FinishOption {
-	var cfg ddtrace.FinishConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	out := make([]trace.FinishOption, 0, 3)
-	if !cfg.FinishTime.IsZero() {
-		out = append(out, trace.FinishTime(cfg.FinishTime))
-	}
-	switch {
-	case cfg.NoDebugStack:
-		out = append(out, trace.StackDepth(0, 0))
-	case cfg.StackFrames > 0 || cfg.SkipStackFrames > 0:
-		frames := cfg.StackFrames
-		if frames == 0 {
-			frames = defaultStackFrames
-		}
-		out = append(out, trace.StackDepth(clampUint(frames), clampUint(cfg.SkipStackFrames)))
-	}
-	if cfg.Error != nil {
-		out = append(out, trace.WithError(cfg.Error))
-	}
-	return out
-}
-
-// defaultStackFrames is how many frames an error's stack keeps when
-// StackFrames asks for 0, as in dd-trace-go.
-const defaultStackFrames = 32
-
-// clampUint converts u to an int without wrapping to a negative one: past
-// math.MaxInt32 it is math.MaxInt32, more frames than any stack holds.
-func clampUint(u uint) int { return int(min(u, math.MaxInt32)) }
 
 // spanContext wraps a trace.SpanContext.
 type spanContext struct{ sc trace.SpanContext }
