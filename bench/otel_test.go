@@ -12,7 +12,8 @@ import (
 )
 
 func init() {
-	register(contender{name: "otel", rank: 2, root: otelRoot, rootParallel: otelRootParallel, child: otelChild})
+	register(contender{name: "otel", rank: 2, root: otelRoot, rootParallel: otelRootParallel, child: otelChild,
+		delivered: otelDelivered})
 }
 
 // discardExporter is an sdktrace.SpanExporter that counts and drops spans.

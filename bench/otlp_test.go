@@ -1,0 +1,237 @@
+// OTLP export: BenchmarkOTLPDelivered, the OpenTelemetry columns of
+// BenchmarkDelivered, and the otel-otlp column of the span workloads.
+
+package bench
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ctxtrace/trace/exporter/otlp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	oteltrace "go.opentelemetry.io/otel/trace"
+)
+
+func init() {
+	// Delivered only: the OpenTelemetry SDK with its default batch span
+	// processor, which drops spans when its queue is full ("otel" in
+	// Delivered blocks instead: otelDelivered).
+	register(contender{name: "otel-default", rank: 3, delivered: otelDefaultDelivered})
+	// The span workloads only: as "otel", exporting with otlptracehttp to
+	// a discarding server instead of to a discarding SpanExporter.
+	register(contender{name: "otel-otlp", rank: 4, root: otelOTLPRoot, rootParallel: otelOTLPRootParallel, child: otelOTLPChild})
+}
+
+// A deliveredStart starts a tracer exporting over OTLP/HTTP to the
+// destination at url (a base URL; traces go to url/v1/traces) and returns
+// how to record one trace of BenchmarkDelivered's shape with it and how to
+// stop it, which flushes it and waits for the destination's answers.
+type deliveredStart func(tb testing.TB, url string) (trace func(), stop func())
+
+// BenchmarkOTLPDelivered is BenchmarkDelivered over OTLP/HTTP (protobuf,
+// uncompressed: both exporters' default) to cmd/otlpsink in a child
+// process: ours with exporter/otlp, the OpenTelemetry SDK with otlptracehttp
+// and a batch span processor that blocks when its queue is full ("otel") or
+// drops ("otel-default", its default). Reported: spans/cpu-s (spans the
+// sink counted ÷ CPU time of this process) and delivered%.
+func BenchmarkOTLPDelivered(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		start deliveredStart
+	}{
+		{"ours", oursOTLPStart},
+		{"otel", otelOTLPStart(true)},
+		{"otel-default", otelOTLPStart(false)},
+	} {
+		b.Run(c.name, func(b *testing.B) { runOTLPDelivered(b, c.start) })
+	}
+}
+
+// otelDelivered and otelDefaultDelivered are the OpenTelemetry columns of
+// BenchmarkDelivered: with no Datadog exporter, OpenTelemetry delivers over
+// OTLP, to cmd/otlpsink in a child process.
+func otelDelivered(b *testing.B)        { runOTLPDelivered(b, otelOTLPStart(true)) }
+func otelDefaultDelivered(b *testing.B) { runOTLPDelivered(b, otelOTLPStart(false)) }
+
+// runOTLPDelivered is runDelivered with cmd/otlpsink as the destination.
+func runOTLPDelivered(b *testing.B, start deliveredStart) {
+	b.Helper()
+	p, err := sharedSink()
+	if err != nil {
+		b.Fatalf("otlpsink: %v", err)
+	}
+	before, err := p.counts()
+	if err != nil {
+		b.Fatalf("otlpsink: %v", err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.StopTimer()
+	var cpu time.Duration
+	for done := 0; done < b.N; {
+		n := min(deliveredBurst, b.N-done)
+		trace, stop := start(b, p.url)
+		cpu0 := cpuTime()
+		b.StartTimer()
+		burst(n, trace)
+		b.StopTimer()
+		stop()
+		cpu += cpuTime() - cpu0
+		done += n
+	}
+	after, err := p.counts()
+	if err != nil {
+		b.Fatalf("otlpsink: %v", err)
+	}
+	got := after.sub(before)
+	if got.Bad > 0 {
+		b.Fatalf("otlpsink refused %d requests", got.Bad)
+	}
+	started := int64(b.N) * traceSpans
+	if got.Spans > started {
+		b.Fatalf("otlpsink counted %d spans, more than the %d started", got.Spans, started)
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(got.Spans)/cpu.Seconds(), "spans/cpu-s")
+	}
+	b.ReportMetric(100*float64(got.Spans)/float64(started), "delivered%")
+	b.ReportMetric(0, "ns/op")
+}
+
+// oursOTLPStart: ours with exporter/otlp and its defaults.
+func oursOTLPStart(b testing.TB, url string) (func(), func()) {
+	exp, err := otlp.New(otlp.WithEndpoint(url), otlp.WithLogger(quiet))
+	if err != nil {
+		b.Fatalf("otlp.New: %v", err)
+	}
+	tr := newOursTo(exp)
+	return func() { oursTrace(tr) }, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := tr.Shutdown(ctx); err != nil {
+			b.Errorf("Shutdown: %v", err)
+		}
+	}
+}
+
+// otelOTLPStart: the OpenTelemetry SDK with otlptracehttp and the batch
+// span processor, blocking when its queue is full or not (its default).
+func otelOTLPStart(blocking bool) deliveredStart {
+	return func(b testing.TB, url string) (func(), func()) {
+		var opts []sdktrace.BatchSpanProcessorOption
+		if blocking {
+			opts = append(opts, sdktrace.WithBlocking())
+		}
+		tp, tr := newOtelOTLP(b, url, opts...)
+		return func() { otelTrace(tr) }, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := tp.Shutdown(ctx); err != nil {
+				b.Errorf("Shutdown: %v", err)
+			}
+		}
+	}
+}
+
+// newOtelOTLP returns a provider whose batch span processor feeds
+// otlptracehttp, sending to the destination at url, and a tracer from it.
+func newOtelOTLP(b testing.TB, url string, opts ...sdktrace.BatchSpanProcessorOption) (*sdktrace.TracerProvider, oteltrace.Tracer) {
+	exp, err := otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(url+"/v1/traces"))
+	if err != nil {
+		b.Fatalf("otlptracehttp.New: %v", err)
+	}
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exp, opts...),
+		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "bench"))),
+	)
+	return tp, tp.Tracer("github.com/ctxtrace/trace/bench")
+}
+
+// otelTrace records BenchmarkDelivered's trace with OpenTelemetry: the
+// root carries the resource as the start attribute resource.name, and each
+// span the five tags, one SetAttributes at a time as ours sets one SetTag
+// at a time.
+func otelTrace(tr oteltrace.Tracer) {
+	ctx, root := tr.Start(context.Background(), spanName, otelResource())
+	otelTags(root)
+	for range traceChildren {
+		_, child := tr.Start(ctx, childName)
+		otelTags(child)
+		child.End()
+	}
+	root.End()
+}
+
+func otelTags(s oteltrace.Span) {
+	s.SetAttributes(attribute.String(keyMethod, method))
+	s.SetAttributes(attribute.String(keyRoute, route))
+	s.SetAttributes(attribute.String(keyTier, tier))
+	s.SetAttributes(attribute.Int(keyStatusCode, statusCode))
+	s.SetAttributes(attribute.Float64(keyWeight, weight))
+}
+
+// The otel-otlp column of the span workloads: otelRoot, otelRootParallel
+// and otelChild with otlptracehttp sending to the in-process discarding
+// destination, behind the default batch span processor as in "otel".
+
+func otelOTLPRoot(b *testing.B) {
+	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, span := tr.Start(ctx, spanName, otelResource())
+		span.SetAttributes(
+			attribute.String(keyMethod, method),
+			attribute.Int(keyStatusCode, statusCode),
+			attribute.Float64(keyWeight, weight),
+		)
+		span.End()
+	}
+	b.StopTimer()
+	tp.Shutdown(ctx)
+}
+
+func otelOTLPRootParallel(b *testing.B) {
+	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, span := tr.Start(ctx, spanName, otelResource())
+			span.SetAttributes(
+				attribute.String(keyMethod, method),
+				attribute.Int(keyStatusCode, statusCode),
+				attribute.Float64(keyWeight, weight),
+			)
+			span.End()
+		}
+	})
+	b.StopTimer()
+	tp.Shutdown(ctx)
+}
+
+func otelOTLPChild(b *testing.B) {
+	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	ctx, root := tr.Start(context.Background(), spanName, otelResource())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 1; i <= b.N; i++ {
+		_, child := tr.Start(ctx, childName)
+		child.End()
+		if i%childrenPerRoot == 0 {
+			b.StopTimer()
+			root.End()
+			ctx, root = tr.Start(context.Background(), spanName, otelResource())
+			b.StartTimer()
+		}
+	}
+	b.StopTimer()
+	root.End()
+	tp.Shutdown(context.Background())
+}
