@@ -104,13 +104,16 @@ func TestDDOptionsAccepted(t *testing.T) {
 	}
 	want(t, meta(op)["version"], "1.2.3") // universal: on another service too
 	line := strings.Join(logged, "\n")
-	for _, name := range []string{"WithAppSecEnabled", "WithFeatureFlags", "WithLambdaMode", "WithDebugSpansMode", "WithStatsComputation"} {
+	for _, name := range []string{"WithAppSecEnabled", "WithFeatureFlags", "WithLambdaMode", "WithDebugSpansMode"} {
 		if !strings.Contains(line, name) {
 			t.Errorf("the log does not name %s as ignored: %s", name, line)
 		}
 	}
 	if strings.Contains(line, "WithPrioritySampling") {
 		t.Error("WithPrioritySampling is not ignored: priority sampling is always on")
+	}
+	if strings.Contains(line, "WithStatsComputation") {
+		t.Error("WithStatsComputation is not ignored: it turns client-side statistics on")
 	}
 }
 

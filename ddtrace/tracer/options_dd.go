@@ -136,15 +136,16 @@ func WithDebugSpansMode(timeout time.Duration) StartOption {
 	return func(c *config) { c.ignore("WithDebugSpansMode") }
 }
 
-// WithStatsComputation is accepted and ignored: this SDK leaves the
-// computation of trace statistics to the Agent. Start logs that it was
-// given.
+// WithStatsComputation sets whether the tracer computes Datadog's trace
+// statistics itself and sends them to the Agent's /v0.6/stats, and then
+// does not send the traces sampling dropped (agent.WithStatsComputation).
+// It takes effect only with an Agent that allows it (its /info serves
+// /v0.6/stats and says client_drop_p0s); otherwise the Agent computes
+// them, from every trace. Without this option,
+// DD_TRACE_STATS_COMPUTATION_ENABLED decides, and the default is false
+// (dd-trace-go v1.74.8 defaults to true).
 func WithStatsComputation(enabled bool) StartOption {
-	return func(c *config) {
-		if enabled {
-			c.ignore("WithStatsComputation")
-		}
-	}
+	return func(c *config) { c.statsComputation = &enabled }
 }
 
 // WithHeaderTags records the given HTTP headers as tags on the spans of

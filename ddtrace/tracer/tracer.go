@@ -55,6 +55,7 @@ type config struct {
 	dogstatsdAddr         string
 	peerServiceDefaults   bool
 	peerServiceMappings   map[string]string
+	statsComputation      *bool // WithStatsComputation; nil: the exporter reads the environment
 }
 
 // Logger is the logging interface of WithLogger: ddtrace.Logger.
@@ -144,14 +145,19 @@ func (c *config) agentOptions(logger *slog.Logger) []agent.Option {
 	if len(c.spanRules) > 0 {
 		aopts = append(aopts, agent.WithSpanSampler(sampling.NewSpanSampler(c.spanRules)))
 	}
+	if c.statsComputation != nil {
+		aopts = append(aopts, agent.WithStatsComputation(*c.statsComputation))
+	}
 	return aopts
 }
 
 // traceOptions are the options of the tracer Start makes.
 func (c *config) traceOptions(logger *slog.Logger) []trace.Option {
 	topts := []trace.Option{
-		trace.WithExporter(agent.New(c.agentOptions(logger)...)),
+		// The logger first, so that a warning about OTEL_TRACES_EXPORTER
+		// goes to it. The Agent exporter is built only if it is chosen.
 		trace.WithLogger(logger),
+		trace.WithExporterFromEnvFunc(func() trace.Exporter { return agent.New(c.agentOptions(logger)...) }),
 		trace.WithSampler(c.buildSampler()),
 	}
 	if c.service != "" {

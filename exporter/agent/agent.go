@@ -42,11 +42,24 @@ type Exporter struct {
 	stopOnce sync.Once
 	wg       sync.WaitGroup
 	ended    chan struct{} // closed when every goroutine has returned
+	// discovered is closed once the request for /info is over, answered
+	// or not.
+	discovered chan struct{}
 
 	receiver atomic.Pointer[receiverBox]
 	info     atomic.Pointer[Info]
 	stats    counters
 	logs     ratelog.Limiter
+
+	// Client-side statistics (clientstats*.go); conc is nil when they are
+	// not wanted.
+	conc         *concentrator
+	statsView    atomic.Pointer[statsView] // set once the Agent allows them
+	statsRefused atomic.Bool               // the Agent refused a payload: off for good
+	statsFlush   chan chan struct{}
+	statsSeq     atomic.Uint64
+	statsHeaders http.Header
+	p0           p0Counts // sampled-out chunks dropped, for the next trace payload's headers
 }
 
 // rateReceiver is what follows the Agent's rates: sampling.AgentRates.
@@ -67,10 +80,11 @@ var ErrShutdown = errors.New("agent: exporter is shut down")
 func New(opts ...Option) *Exporter {
 	cfg := newConfig(opts)
 	e := &Exporter{
-		cfg:   cfg,
-		queue: make(chan *payload, 4096),
-		stop:  make(chan struct{}),
-		ended: make(chan struct{}),
+		cfg:        cfg,
+		queue:      make(chan *payload, 4096),
+		stop:       make(chan struct{}),
+		ended:      make(chan struct{}),
+		discovered: make(chan struct{}),
 	}
 	e.free.mem.Store(newBlockPool(trace.NewMemoryBudget(0)))
 	e.ctx, e.cancel = context.WithCancel(context.Background())
@@ -82,6 +96,7 @@ func New(opts ...Option) *Exporter {
 		enc.use05 = e.use05
 		enc.spanEvents = e.spanEvents
 		enc.eventsDropped = &e.stats.eventsDropped
+		enc.sampledOut = e.countSampledOut
 		return enc
 	})
 
@@ -95,6 +110,7 @@ func New(opts ...Option) *Exporter {
 		e.infoURL = ep.base + "/info"
 	}
 	e.headers = newHeaders()
+	e.startStats()
 
 	e.wg.Add(cfg.concurrency + 2)
 	for range cfg.concurrency {
@@ -154,9 +170,14 @@ func (e *Exporter) Export(ctx context.Context, batch []trace.Chunk) error {
 		return ErrShutdown
 	}
 	defer enc.mu.Unlock()
+	view := e.clientStats()
+	enc.setClientStats(view != nil)
 	for _, c := range batch {
 		e.stats.received.Add(uint64(c.Len()))
-		enc.chunk(c)
+		if view != nil && c.Len() > 0 {
+			e.conc.add(enc.scratch.read(c, view))
+		}
+		enc.chunk(c, view != nil)
 		if enc.p != nil && enc.p.size() >= e.flushAt() {
 			enc.take()
 		}
@@ -176,14 +197,22 @@ func (e *Exporter) flushAt() int {
 }
 
 // Flush sends the payloads being built and waits until every payload
-// handed on so far was sent (or dropped), or until ctx is done.
+// handed on so far was sent (or dropped), or until ctx is done. With
+// client-side statistics, it also sends every bucket of statistics, the
+// current one included, as dd-trace-go's Flush does.
 func (e *Exporter) Flush(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	e.encs.each((*encoder).take)
-	return e.pending.wait(ctx)
+	if err := e.pending.wait(ctx); err != nil {
+		return err
+	}
+	return e.flushStats(ctx)
 }
 
-// Shutdown sends what is buffered and waits for the payloads in flight, at
-// most until ctx is done; then it cancels them and says how many spans were
+// Shutdown sends what is buffered (statistics included) and waits for the
+// payloads in flight, at most until ctx is done; then it cancels them and says how many spans were
 // lost. It returns by ctx's deadline whatever the HTTP transport does;
 // every goroutine of the exporter has ended by then, except a request
 // stuck in a transport that ignores its context, which ends (and is

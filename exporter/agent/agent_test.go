@@ -68,10 +68,12 @@ func waitGoroutines(t *testing.T, want int) {
 func accounting(t *testing.T, tr *trace.Tracer, exp *agent.Exporter, delivered int) {
 	t.Helper()
 	ts, es := tr.Stats(), exp.Stats()
-	// The tracer's counts include the exporter's: exported means sent.
-	if ts.SpansExported != es.SpansSent || ts.Dropped.Exporter != es.Dropped.Total() {
-		t.Errorf("the tracer counts %d spans exported and %d dropped by the exporter; the exporter sent %d and dropped %d",
-			ts.SpansExported, ts.Dropped.Exporter, es.SpansSent, es.Dropped.Total())
+	// The tracer's counts include the exporter's: exported means sent, or
+	// sampled out and left out as the Agent asks (client-side statistics).
+	sampledOut := es.Dropped.SampledOut
+	if ts.SpansExported != es.SpansSent+sampledOut || ts.Dropped.Exporter != es.Dropped.Total()-sampledOut {
+		t.Errorf("the tracer counts %d spans exported and %d dropped by the exporter; the exporter sent %d, left out %d sampled out and dropped %d",
+			ts.SpansExported, ts.Dropped.Exporter, es.SpansSent, sampledOut, es.Dropped.Total()-sampledOut)
 	}
 	if ts.SpansStarted != ts.SpansExported+ts.Dropped.Total() || ts.SpansQueued != 0 {
 		t.Errorf("started %d != exported %d + dropped %d (%+v), %d queued",

@@ -40,6 +40,47 @@
 // logger reports each kind of trouble at most once per interval. Stats
 // counts every span received, sent and dropped, by reason.
 //
+// # Client-side statistics
+//
+// By default every chunk is sent, kept or sampled out, and the Agent
+// computes Datadog's trace metrics (hits, errors and latency
+// distributions) from all of them. With WithStatsComputation, or
+// DD_TRACE_STATS_COMPUTATION_ENABLED=true, and an Agent whose /info
+// serves /v0.6/stats and allows client_drop_p0s, the exporter computes
+// them itself, in Export, as dd-trace-go does in the tracer: over every
+// chunk before sampling decides what is sent; for top-level spans,
+// measured spans and spans of kind server, client, producer or consumer;
+// grouped by service, operation, resource, type, HTTP and gRPC status,
+// span kind, peer tags (from /info's peer_tags, IP addresses quantized)
+// and whether the span is the trace's root; in 10-second buckets with
+// DDSketch latency distributions (1% relative accuracy). It sends them
+// to /v0.6/stats every 10 seconds, and every bucket on Flush and at
+// Shutdown. Then the chunks sampling dropped are not encoded at all,
+// except chunks with an error span or an App Analytics span, and the
+// spans single span sampling keeps; trace payloads say so
+// (Datadog-Client-Computed-Stats, Datadog-Client-Dropped-P0-Traces and
+// -Spans). Stats.ClientStats and Stats.Dropped.SampledOut count the work;
+// the tracer's own Stats count the spans left out as exported, since the
+// Agent asked for exactly that, and do not warn about them.
+// Memory: at most WithStatsMaxGroups groups per bucket, a few buckets,
+// 2048 bins per sketch, all taken from the tracer's memory budget; what
+// does not fit is counted, never waited for.
+//
+// Where this departs from dd-trace-go v1.74.8, on purpose: the option is
+// off unless asked for (dd-trace-go's default is on: this SDK's design
+// sends every trace unless the user opts into dropping); dd-trace-go
+// claims computed statistics to an Agent that serves /v0.6/stats without
+// allowing client_drop_p0s and then computes none, where this exporter
+// leaves them to the Agent; an Agent that answers /v0.6/stats with a 4xx
+// switches them off for good, so that the Agent counts every trace
+// again; resources are not obfuscated here (the Agent obfuscates them
+// when no Datadog-Obfuscation-Version header says it was done); a chunk
+// is judged alone (dd-trace-go keeps the rest of a trace after an error
+// span, across partial flushes); a chunk without a sampling priority is
+// sent; env, version and host name come from the chunk's tags, as the
+// Agent reads them, and the payload carries the tracer's service,
+// runtime id and a sequence number, which dd-trace-go leaves empty.
+//
 // # Sampling feedback
 //
 // The Agent answers each payload with sampling rates per service and

@@ -37,6 +37,16 @@ type encoder struct {
 	dict        dictionary  // the strings of the v0.5 payload being built
 	spanSampler SpanSampler
 	kept        []spanKeep // decideSpans's decisions for the chunk being encoded
+	order       []int      // spanOrder's answer for the chunk being encoded
+
+	// clientStats says that the chunks encoded now had their statistics
+	// computed here: their payloads say so to the Agent. scratch is the
+	// memory for reading their spans (statScratch).
+	clientStats bool
+	scratch     statScratch
+	// sampledOut counts the spans of a sampled-out chunk left out, and
+	// whether that was the whole chunk.
+	sampledOut func(whole bool, spans int)
 
 	// use05 says whether a new payload is v0.5: the Agent's /info decides.
 	use05 func() bool
@@ -69,6 +79,7 @@ func newEncoder(maxPayload int, free *payloads, emit func(*payload), tooLarge, o
 		emit:       emit,
 		tooLarge:   tooLarge,
 		overBudget: overBudget,
+		sampledOut: func(bool, int) {},
 	}
 }
 
@@ -78,6 +89,7 @@ func (e *encoder) reset() bool {
 	if e.p == nil {
 		return false
 	}
+	e.p.clientStats = e.clientStats
 	e.k, e.dict.p = &e.v04, nil
 	if e.use05() {
 		if !e.dict.start(e.p) {
@@ -103,6 +115,19 @@ func (e *encoder) take() {
 	e.emit(p)
 }
 
+// setClientStats makes the next chunks go in payloads that say whether
+// their statistics were computed here: a payload must not hold both kinds.
+func (e *encoder) setClientStats(on bool) {
+	if e.clientStats == on {
+		return
+	}
+	e.take()
+	e.clientStats = on
+	if e.p != nil {
+		e.p.clientStats = on // empty: take left it
+	}
+}
+
 // release gives back the memory of the payload being built, empty or not:
 // at shutdown, once it was taken.
 func (e *encoder) release() {
@@ -113,32 +138,21 @@ func (e *encoder) release() {
 }
 
 // chunk encodes one chunk as one trace, or as several when it does not fit
-// in what is left of a payload.
+// in what is left of a payload. With dropP0 (client-side statistics on),
+// a sampled-out chunk is left out, but for what p0.go says is kept.
 //
 // The local root, if the chunk has it, goes first: the first span of each
 // trace carries the trace-level tags, and dd-trace-go puts them on the
 // first span its trace started, the root. The order of spans within a
 // trace means nothing to the Agent.
-func (e *encoder) chunk(c trace.Chunk) {
+func (e *encoder) chunk(c trace.Chunk, dropP0 bool) {
 	e.kept = decideSpans(e.spanSampler, c, e.kept)
-	n := c.Len()
-	root := 0
-	for i := range n {
-		if c.Span(i).IsLocalRoot() {
-			root = i
-			break
-		}
+	drop := dropP0 && !keepSampledOut(c)
+	order := e.spanOrder(c, drop)
+	if dropped := c.Len() - len(order); dropped > 0 {
+		e.sampledOut(len(order) == 0, dropped)
 	}
-	// at maps the encoding order to the chunk's: the root, then the rest.
-	at := func(j int) int {
-		switch {
-		case j == 0:
-			return root
-		case j <= root:
-			return j - 1
-		}
-		return j
-	}
+	n := len(order)
 	if e.p != nil {
 		e.p.buf.over, e.p.dict.over = false, false // the budget may have room again
 	}
@@ -152,7 +166,7 @@ func (e *encoder) chunk(c trace.Chunk) {
 		count := 0
 		for ; i < n; i++ {
 			before, dm := e.p.buf.Len(), e.dict.mark()
-			e.span(c, at(i), count == 0)
+			e.span(c, order[i], count == 0)
 			if !e.p.over() && e.p.size() < e.maxPayload {
 				count++
 				e.settleEvents()
@@ -184,6 +198,34 @@ func (e *encoder) chunk(c trace.Chunk) {
 			e.take() // full: the rest of the chunk goes in the next payload
 		}
 	}
+}
+
+// spanOrder returns the indexes of the spans to encode, the local root
+// first; with onlyKept, only those single span sampling keeps. It reuses
+// the encoder's memory.
+func (e *encoder) spanOrder(c trace.Chunk, onlyKept bool) []int {
+	e.order = e.order[:0]
+	n, root := c.Len(), 0
+	for i := range n {
+		if c.Span(i).IsLocalRoot() {
+			root = i
+			break
+		}
+	}
+	for j := range n {
+		i := j - 1 // the root, then the others in order
+		switch {
+		case j == 0:
+			i = root
+		case j <= root:
+		default:
+			i = j
+		}
+		if !onlyKept || e.kept != nil && e.kept[i].keep {
+			e.order = append(e.order, i)
+		}
+	}
+	return e.order
 }
 
 // patch writes the count of the map whose 32-bit header is at at. After a

@@ -32,7 +32,7 @@ func BenchmarkEncode(b *testing.B) {
 	b.ReportAllocs()
 	spans := 0
 	for b.Loop() {
-		e.chunk(chunks[0])
+		e.chunk(chunks[0], false)
 		spans += chunks[0].Len()
 		if e.p != nil && e.p.size() > DefaultFlushSize {
 			e.take()

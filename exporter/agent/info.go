@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,12 @@ type Info struct {
 	Endpoints     []string // the endpoints it serves, such as "/v0.4/traces"
 	ClientDropP0s bool     // whether it accepts that clients drop sampled-out traces
 	SpanEvents    bool     // whether it takes span events natively
+	// PeerTags are the tags by which client-side statistics group the
+	// spans that call other services (span.kind client, producer or
+	// consumer), such as peer.service or db.instance.
+	PeerTags []string
+	// DefaultEnv is the env the Agent gives traces that have none.
+	DefaultEnv string
 }
 
 // Supports reports whether the Agent serves endpoint.
@@ -34,6 +41,7 @@ func (e *Exporter) Info() (Info, bool) {
 // timeout.
 func (e *Exporter) discover() {
 	defer e.wg.Done()
+	defer close(e.discovered)
 	if e.client == nil {
 		return
 	}
@@ -52,21 +60,50 @@ func (e *Exporter) discover() {
 	if resp.StatusCode != http.StatusOK {
 		return
 	}
+	i, err := parseInfo(resp.Body)
+	if err != nil {
+		e.cfg.logger.Debug("trace/agent: invalid /info", slog.String("error", err.Error()))
+		return
+	}
+	e.useInfo(i)
+}
+
+// Bounds on what /info may make the exporter keep: the Agent sends a few
+// dozen peer tags of a few dozen bytes.
+const (
+	maxPeerTags   = 128
+	maxPeerTagLen = 200
+)
+
+// parseInfo reads an /info document. Peer tags that are empty, too long or
+// repeated are left out, and at most maxPeerTags kept.
+func parseInfo(r io.Reader) (*Info, error) {
 	var doc struct {
 		Version       string   `json:"version"`
 		Endpoints     []string `json:"endpoints"`
 		ClientDropP0s bool     `json:"client_drop_p0s"`
 		SpanEvents    bool     `json:"span_events"`
+		PeerTags      []string `json:"peer_tags"`
+		Config        struct {
+			DefaultEnv string `json:"default_env"`
+		} `json:"config"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(&doc); err != nil {
-		e.cfg.logger.Debug("trace/agent: invalid /info", slog.String("error", err.Error()))
-		return
+	if err := json.NewDecoder(io.LimitReader(r, maxResponse)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("agent: /info: %w", err)
 	}
-	e.info.Store(&Info{
+	var peers []string
+	for _, t := range doc.PeerTags {
+		if t != "" && len(t) <= maxPeerTagLen && !slices.Contains(peers, t) && len(peers) < maxPeerTags {
+			peers = append(peers, t)
+		}
+	}
+	return &Info{
 		Reachable:     true,
 		Version:       doc.Version,
 		Endpoints:     doc.Endpoints,
 		ClientDropP0s: doc.ClientDropP0s,
 		SpanEvents:    doc.SpanEvents,
-	})
+		PeerTags:      peers,
+		DefaultEnv:    doc.Config.DefaultEnv,
+	}, nil
 }

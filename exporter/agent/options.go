@@ -36,6 +36,9 @@ type config struct {
 	protocol      string // "v0.4", "v0.5", or "" for the Agent's choice
 	infoTimeout   time.Duration
 	spanSampler   SpanSampler
+
+	stats          *bool // WithStatsComputation; nil: from the environment
+	statsMaxGroups int
 }
 
 // SpanSampler decides whether a span of a dropped trace is kept on its own
@@ -62,6 +65,8 @@ func newConfig(opts []Option) config {
 		maxBackoff:    2 * time.Second,
 		concurrency:   DefaultConcurrency,
 		infoTimeout:   2 * time.Second,
+
+		statsMaxGroups: DefaultStatsMaxGroups,
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -156,12 +156,15 @@ func (w *wbuf) release() {
 // payload is a request body being built or waiting to be sent: the
 // traces, and for v0.5 the string table that goes before them.
 type payload struct {
-	buf     wbuf
-	dict    wbuf // v0.5 only
-	v05     bool
-	traces  int
-	spans   int
-	strings int // entries of dict
+	buf  wbuf
+	dict wbuf // v0.5 only
+	v05  bool
+	// clientStats says that the statistics of these traces were
+	// computed here (Datadog-Client-Computed-Stats).
+	clientStats bool
+	traces      int
+	spans       int
+	strings     int // entries of dict
 }
 
 // size is the body's length so far.

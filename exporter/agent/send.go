@@ -27,10 +27,6 @@ func newHeaders() http.Header {
 		"Datadog-Meta-Lang-Interpreter":     {langInterpreter},
 		"Datadog-Meta-Tracer-Version":       {TracerVersion},
 		"Datadog-Client-Computed-Top-Level": {"yes"},
-		// Every trace is sent, sampled out or not, so that the Agent's
-		// statistics see them all: nothing is dropped on this side.
-		"Datadog-Client-Dropped-P0-Traces": {"0"},
-		"Datadog-Client-Dropped-P0-Spans":  {"0"},
 	}
 	if id := containerID(); id != "" {
 		h.Set("Datadog-Container-ID", id)
@@ -47,15 +43,25 @@ func (e *Exporter) send(p *payload) {
 	for _, b := range body {
 		size += len(b)
 	}
+	// The sampled-out chunks dropped so far travel with this payload, and
+	// wait for the next one if the Agent does not take it.
+	p0Traces, p0Spans := e.p0.take()
+	accepted := false
+	defer func() {
+		if !accepted {
+			e.p0.add(p0Traces, p0Spans)
+		}
+	}()
 	backoff := e.cfg.backoff
 	for attempt := 0; ; attempt++ {
 		if !e.waitPause() {
 			e.stats.droppedShutdown.Add(uint64(p.spans))
 			return
 		}
-		status, retryAfter, err := e.post(p, body, size)
+		status, retryAfter, err := e.post(p, body, size, p0Traces, p0Spans)
 		switch {
 		case err == nil && status/100 == 2:
+			accepted = true
 			e.stats.payloads.Add(1)
 			e.stats.sent.Add(uint64(p.spans))
 			e.stats.bytes.Add(uint64(size))
@@ -156,8 +162,9 @@ const maxResponse = 64 << 10
 var errNoAddress = errors.New("agent: no usable address")
 
 // post sends p's body, size bytes in blocks, once and returns the HTTP
-// status, and the Retry-After of a 429 or 503.
-func (e *Exporter) post(p *payload, body [][]byte, size int) (int, time.Duration, error) {
+// status, and the Retry-After of a 429 or 503. p0Traces and p0Spans are the
+// sampled-out chunks and spans dropped, for the Agent's counts.
+func (e *Exporter) post(p *payload, body [][]byte, size int, p0Traces, p0Spans uint64) (int, time.Duration, error) {
 	if e.client == nil {
 		return 0, 0, errNoAddress
 	}
@@ -177,6 +184,12 @@ func (e *Exporter) post(p *payload, body [][]byte, size int) (int, time.Duration
 		req.Header[k] = v
 	}
 	req.Header.Set("X-Datadog-Trace-Count", strconv.Itoa(p.traces))
+	if p.clientStats {
+		req.Header.Set("Datadog-Client-Computed-Stats", "yes")
+	}
+	t, s := p0Headers(p0Traces, p0Spans)
+	req.Header.Set("Datadog-Client-Dropped-P0-Traces", t)
+	req.Header.Set("Datadog-Client-Dropped-P0-Spans", s)
 	resp, err := e.client.Do(req)
 	if err != nil {
 		return 0, 0, err

@@ -30,6 +30,14 @@ type standIn struct {
 	// offer05 makes /info offer /v0.5/traces, as a recent Agent does; the
 	// stand-in decodes both protocols into the same maps.
 	offer05 bool
+	// info, when set, is the /info answer (clientstats_standin_test.go);
+	// infoStatus, when set, the status of an empty answer instead.
+	info       string
+	infoStatus int
+	// Statistics payloads received at /v0.6/stats, and how to answer
+	// them: nil answers 200.
+	statsReqs    []statsRequest
+	statsRespond func(w http.ResponseWriter, n int)
 }
 
 type request struct {
@@ -68,15 +76,22 @@ func (s *standIn) handle(w http.ResponseWriter, r *http.Request) {
 	case "/info":
 		s.mu.Lock()
 		s.infos++
-		offer05 := s.offer05
+		offer05, info, status := s.offer05, s.info, s.infoStatus
 		s.mu.Unlock()
-		if offer05 {
+		if status != 0 {
+			w.WriteHeader(status)
+		} else if info != "" {
+			io.WriteString(w, info)
+		} else if offer05 {
 			io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces","/v0.5/traces"],"client_drop_p0s":true}`)
 		} else {
 			io.WriteString(w, `{"version":"7.99.0","endpoints":["/v0.4/traces"],"client_drop_p0s":true}`)
 		}
 		return
 	case "/v0.4/traces", "/v0.5/traces":
+	case "/v0.6/stats":
+		s.handleStats(w, r)
+		return
 	default:
 		http.NotFound(w, r)
 		return
