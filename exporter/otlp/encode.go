@@ -46,6 +46,7 @@ type encoder struct {
 	seq        int
 	scratch    buf // the span being written
 	resScratch []byte
+	gz         compressor // for HTTP with gzip
 
 	// emit hands on the finished request (requestSize, appendRequest);
 	// tooLarge counts a span that no request can hold.

@@ -33,9 +33,13 @@ type Exporter struct {
 	logger    *slog.Logger
 	clock     clock
 	transport transport
-	res       *resources
-	encs      encoderPool
-	mem       atomic.Pointer[trace.MemoryBudget]
+	// compress: Export gzips each request (HTTP with gzip); joinable:
+	// senders may join queued requests into one (request).
+	compress, joinable bool
+	res                *resources
+	encs               encoderPool
+	bodies             bodyPool
+	mem                atomic.Pointer[trace.MemoryBudget]
 
 	mu      sync.RWMutex // Export reads closed and queues under it; Shutdown closes the queue
 	closed  bool
@@ -89,10 +93,14 @@ func New(opts ...Option) (*Exporter, error) {
 		logger:    logger,
 		clock:     o.clock,
 		transport: tr,
+		compress:  cfg.gzip && cfg.protocol != GRPC,
 		res:       newResources(cfg.resource, cfg.service),
 		queue:     make(chan *payload, queueLength),
 		ended:     make(chan struct{}),
 	}
+	// Compressed requests are not joined: a body of several gzip members
+	// is valid gzip, but not every server reads past the first.
+	e.joinable = !e.compress
 	e.mem.Store(trace.NewMemoryBudget(0))
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.wg.Add(cfg.concurrency)
@@ -158,23 +166,41 @@ func (e *Exporter) newEncoder() *encoder {
 	}
 }
 
-// emit queues the request enc has built. The caller holds e.mu for
-// reading.
+// emit queues the request enc has built, compressed if Export compresses.
+// The caller holds e.mu for reading.
 func (e *Exporter) emit(enc *encoder) {
-	size := enc.requestSize()
+	var zipped []byte
+	size := 0
+	if e.compress {
+		var err error
+		if zipped, err = enc.gz.compress(enc); err != nil {
+			e.stats.droppedRejected.Add(uint64(enc.spans))
+			e.warn("encode", "trace/otlp: could not compress a request; spans dropped", slog.String("error", err.Error()))
+			return
+		}
+		size = len(zipped)
+	} else {
+		size = enc.requestSize()
+	}
 	mem := e.mem.Load()
-	if !mem.TryAcquire(size) {
+	buf := e.bodies.get(mem, size)
+	if buf == nil {
 		e.stats.droppedQueueFull.Add(uint64(enc.spans))
 		e.warn("budget", "trace/otlp: memory budget full; spans dropped", slog.Int("spans", enc.spans))
 		return
 	}
-	p := &payload{body: enc.appendRequest(make([]byte, 0, size)), spans: enc.spans, mem: mem, held: size}
+	p := &payload{buf: buf, spans: enc.spans, mem: mem, held: cap(*buf)}
+	if e.compress {
+		*buf = append(*buf, zipped...)
+	} else {
+		*buf = enc.appendRequest(*buf)
+	}
 	e.pending.add()
 	select {
 	case e.queue <- p:
 	default:
 		e.pending.done()
-		p.release()
+		e.free(p, true)
 		e.stats.droppedQueueFull.Add(uint64(p.spans))
 		e.warn("queue", "trace/otlp: too many requests waiting; spans dropped", slog.Int("spans", p.spans))
 	}
@@ -184,15 +210,6 @@ func (e *Exporter) tooLarge() {
 	e.stats.droppedTooLarge.Add(1)
 	e.warn("too-large", "trace/otlp: a span is larger than the maximum request; dropped",
 		slog.Int("max_request_bytes", e.cfg.maxRequest))
-}
-
-func (e *Exporter) sender() {
-	defer e.wg.Done()
-	for p := range e.queue {
-		e.send(p)
-		p.release()
-		e.pending.done()
-	}
 }
 
 // Flush waits until every request queued so far was sent or dropped, or
@@ -242,32 +259,6 @@ func (e *Exporter) end() {
 		e.cancel()
 		e.transport.close()
 	})
-}
-
-// payload is an encoded request waiting for a sender, holding its bytes
-// of the memory budget.
-type payload struct {
-	body  []byte
-	spans int
-	mem   *trace.MemoryBudget
-	held  int
-}
-
-// swap makes body, the request as it is sent (compressed, or the encoded
-// one itself), the payload's, and holds the budget for its size only.
-func (p *payload) swap(body []byte) {
-	if n := cap(body); n < p.held {
-		p.mem.Release(p.held - n)
-		p.held = n
-	} else if n > p.held && p.mem.TryAcquire(n-p.held) {
-		p.held = n
-	}
-	p.body = body
-}
-
-func (p *payload) release() {
-	p.mem.Release(p.held)
-	p.held, p.body = 0, nil
 }
 
 // idleSignal counts work in progress and lets callers wait for none.

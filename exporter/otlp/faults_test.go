@@ -222,6 +222,11 @@ func TestExporterLimits(t *testing.T) {
 				if err := exp.Export(context.Background(), batch[i:i+1]); err != nil {
 					t.Fatal(err)
 				}
+				if i == 0 {
+					// The sender holds the first request alone: the
+					// others wait, and none joins it.
+					waitFor(t, "the first request", func() bool { return s.attemptCount() == 1 })
+				}
 			}
 			if exp.Stats().Dropped.QueueFull == 0 {
 				t.Errorf("nothing was dropped; the %s was not filled", c.name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 )
 
@@ -37,6 +39,7 @@ func newGRPC(cfg settings, extra []grpc.DialOption) (*grpcTransport, error) {
 	opts := append([]grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithUserAgent(userAgent),
+		grpc.WithStatsHandler(sentBytes{}),
 		// Reconnect within seconds of a Collector's restart, rather than
 		// after gRPC's default of up to two minutes: a request waits for
 		// the connection no longer than its timeout.
@@ -57,17 +60,17 @@ func newGRPC(cfg settings, extra []grpc.DialOption) (*grpcTransport, error) {
 	return t, nil
 }
 
-// prepare leaves the body as it is: gRPC compresses each message itself.
-func (t *grpcTransport) prepare(body []byte) ([]byte, error) { return body, nil }
-
-func (t *grpcTransport) export(ctx context.Context, body []byte) result {
+func (t *grpcTransport) export(ctx context.Context, r *request) result {
 	if len(t.md) > 0 {
 		ctx = metadata.NewOutgoingContext(ctx, t.md)
 	}
+	sent := &atomic.Int64{}
+	sent.Store(int64(r.size))
+	ctx = context.WithValue(ctx, sentKey{}, sent)
 	var resp exportResponse
-	err := t.conn.Invoke(ctx, exportMethod, rawRequest(body), &resp, t.calls...)
+	err := t.conn.Invoke(ctx, exportMethod, r, &resp, t.calls...)
 	if err == nil {
-		return result{outcome: accepted, rejectedSpans: resp.rejectedSpans, message: resp.message}
+		return result{outcome: accepted, rejectedSpans: resp.rejectedSpans, message: resp.message, sent: int(sent.Load())}
 	}
 	st := status.Convert(err)
 	res := result{outcome: rejected, err: err, retryAfter: retryDelay(st)}
@@ -97,20 +100,24 @@ func retryDelay(st *status.Status) time.Duration {
 
 func (t *grpcTransport) close() { _ = t.conn.Close() }
 
-// rawRequest is an ExportTraceServiceRequest already encoded.
-type rawRequest []byte
-
-// rawCodec sends a rawRequest as it is and reads the answer into an
-// exportResponse. It is named "proto", as the content type the servers
-// expect says.
+// rawCodec sends a request's body as it is, lending its parts to gRPC
+// until it frees them, and reads the answer into an exportResponse. It is
+// named "proto", as the content type the servers expect says.
 type rawCodec struct{}
 
 func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
-	r, ok := v.(rawRequest)
+	r, ok := v.(*request)
 	if !ok {
 		return nil, fmt.Errorf("otlp: cannot send a %T", v)
 	}
-	return mem.BufferSlice{mem.SliceBuffer(r)}, nil
+	out := make(mem.BufferSlice, len(r.body))
+	for i, b := range r.body {
+		// A part too small for gRPC to pool comes back as a plain
+		// slice, never freed: it stays lent, and is not reused.
+		r.lent.Add(1)
+		out[i] = mem.NewBuffer(&b, lender{r.lent})
+	}
+	return out, nil
 }
 
 func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
@@ -124,3 +131,40 @@ func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 }
 
 func (rawCodec) Name() string { return "proto" }
+
+// lender is the mem.BufferPool of a request's parts lent to gRPC: freeing
+// one gives it back.
+type lender struct{ lent *atomic.Int64 }
+
+func (l lender) Put(*[]byte) { l.lent.Add(-1) }
+
+// Get is not called: gRPC takes from a pool only to make buffers of its
+// own.
+func (l lender) Get(n int) *[]byte {
+	b := make([]byte, n)
+	return &b
+}
+
+// sentBytes is a stats.Handler that records the size of a request's
+// message as gRPC sent it, compressed or not, where the call's context
+// asks for it (sentKey): Stats.Bytes counts what went on the wire.
+type sentBytes struct{}
+
+// sentKey is the context key of the *atomic.Int64 that sentBytes sets.
+type sentKey struct{}
+
+func (sentBytes) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }
+
+func (sentBytes) HandleRPC(ctx context.Context, s stats.RPCStats) {
+	out, ok := s.(*stats.OutPayload)
+	if !ok || !out.Client {
+		return
+	}
+	if n, ok := ctx.Value(sentKey{}).(*atomic.Int64); ok {
+		n.Store(int64(out.CompressedLength)) // the last attempt's: the one answered
+	}
+}
+
+func (sentBytes) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
+
+func (sentBytes) HandleConn(context.Context, stats.ConnStats) {}

@@ -1,8 +1,6 @@
 package otlp
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -27,19 +25,22 @@ const MaxRetryAfter = time.Minute
 // and a broken one must not cost memory.
 const maxResponse = 64 << 10
 
-// httpTransport posts requests as application/x-protobuf.
+// httpTransport posts requests as application/x-protobuf, compressed by
+// Export when gzip is on.
 type httpTransport struct {
 	client  *http.Client
 	own     bool // made here: its idle connections are ours to close
 	url     string
 	headers http.Header
-	gzip    bool
 }
 
 func newHTTP(cfg settings, client *http.Client) *httpTransport {
-	t := &httpTransport{client: client, url: cfg.url, gzip: cfg.gzip}
+	t := &httpTransport{client: client, url: cfg.url}
 	if t.client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// A connection kept for each sender: beyond two (net/http's
+		// default), each request of a busy exporter would dial anew.
+		tr.MaxIdleConnsPerHost = cfg.concurrency
 		t.client, t.own = &http.Client{Transport: tr}, true
 	}
 	t.headers = http.Header{}
@@ -48,34 +49,21 @@ func newHTTP(cfg settings, client *http.Client) *httpTransport {
 	}
 	t.headers.Set("Content-Type", "application/x-protobuf")
 	t.headers.Set("User-Agent", userAgent)
-	if t.gzip {
+	if cfg.gzip {
 		t.headers.Set("Content-Encoding", "gzip")
 	}
 	return t
 }
 
-// prepare compresses the body once, for every attempt.
-func (t *httpTransport) prepare(body []byte) ([]byte, error) {
-	if !t.gzip {
-		return body, nil
-	}
-	var b bytes.Buffer
-	b.Grow(len(body)/4 + 64)
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(body); err != nil {
-		return nil, fmt.Errorf("otlp: gzip: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("otlp: gzip: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
-func (t *httpTransport) export(ctx context.Context, body []byte) result {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
+func (t *httpTransport) export(ctx context.Context, r *request) result {
+	body := r.reader()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, body)
 	if err != nil {
+		body.Close()
 		return result{outcome: rejected, err: err}
 	}
+	req.ContentLength = int64(r.size)
+	req.GetBody = func() (io.ReadCloser, error) { return r.reader(), nil }
 	for k, v := range t.headers {
 		req.Header[k] = v
 	}

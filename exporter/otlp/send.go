@@ -55,52 +55,92 @@ type result struct {
 	rejectedSpans int64
 	message       string
 	err           error // what went wrong, for the log
+	// sent is the size of the request as it went on the wire, when the
+	// transport compressed it (gRPC with gzip); 0 means its body's.
+	sent int
 }
 
 // transport sends one encoded request.
 type transport interface {
-	// prepare turns an encoded request into the body sent on every
-	// attempt: compressed, for HTTP with gzip.
-	prepare(body []byte) ([]byte, error)
-	export(ctx context.Context, body []byte) result
+	// export makes one attempt at sending r's body, compressed already
+	// when Export compresses (HTTP with gzip). What reads the body is
+	// lent it (request.lent) until the transport is done with it.
+	export(ctx context.Context, r *request) result
 	close()
+}
+
+// sender sends requests until Shutdown closes the queue and it is
+// empty.
+func (e *Exporter) sender() {
+	defer e.wg.Done()
+	var r request
+	var next *payload // taken from the queue, but too large to join the last request
+	for {
+		p := next
+		if p == nil {
+			var ok bool
+			if p, ok = <-e.queue; !ok {
+				return
+			}
+		}
+		r.add(p)
+		next = nil
+		if e.joinable {
+			next = e.join(&r)
+		}
+		e.send(&r)
+		r.done(e)
+	}
+}
+
+// join adds to r the payloads waiting in the queue, without waiting for
+// any, as long as they fit below the maximum request size. It returns
+// the first one that did not fit, for the next request.
+func (e *Exporter) join(r *request) *payload {
+	for {
+		select {
+		case p, ok := <-e.queue:
+			if !ok {
+				return nil
+			}
+			if r.size+len(*p.buf) > e.cfg.maxRequest {
+				return p
+			}
+			r.add(p)
+		default:
+			return nil
+		}
+	}
 }
 
 // send delivers one request: it tries until the destination takes it,
 // rejects it, or the request's timeout would pass before the next
 // attempt, waiting between attempts as the retry policy or the
 // destination says. Every span of the request ends counted once.
-func (e *Exporter) send(p *payload) {
-	body, err := e.transport.prepare(p.body)
-	if err != nil {
-		e.stats.droppedRejected.Add(uint64(p.spans))
-		e.warn("encode", "trace/otlp: could not prepare a request; spans dropped", slog.String("error", err.Error()))
-		return
-	}
-	p.swap(body)
+func (e *Exporter) send(r *request) {
 	clk := e.clock
 	deadline := clk.now().Add(e.cfg.timeout)
 	backoff := e.cfg.retry.initial
 	for {
 		if e.ctx.Err() != nil {
-			e.stats.droppedShutdown.Add(uint64(p.spans))
+			e.stats.droppedShutdown.Add(uint64(r.spans))
 			return
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, deadline.Sub(clk.now()))
-		res := e.transport.export(ctx, body)
+		res := e.transport.export(ctx, r)
 		cancel()
 		e.stats.requests.Add(1)
 		switch {
 		case res.outcome == accepted:
-			e.accepted(p, len(body), res)
+			e.accepted(r, res)
 			return
 		case e.ctx.Err() != nil:
-			e.stats.droppedShutdown.Add(uint64(p.spans))
+			e.stats.droppedShutdown.Add(uint64(r.spans))
 			return
 		case res.outcome == rejected:
-			e.stats.droppedRejected.Add(uint64(p.spans))
+			e.stats.droppedRejected.Add(uint64(r.spans))
 			e.warn("rejected", "trace/otlp: the destination rejected a request; spans dropped",
-				slog.Int("spans", p.spans), slog.String("error", errText(res)))
+				slog.Int("spans", r.spans), slog.String("error", errText(res)))
 			return
 		}
 		wait := res.retryAfter
@@ -108,14 +148,14 @@ func (e *Exporter) send(p *payload) {
 			wait = backoff/2 + time.Duration(clk.rand()*float64(backoff/2))
 		}
 		if backoff <= 0 || clk.now().Add(wait).After(deadline) {
-			e.stats.droppedFailed.Add(uint64(p.spans))
+			e.stats.droppedFailed.Add(uint64(r.spans))
 			e.warn("failed", "trace/otlp: could not export spans before the timeout; spans dropped",
-				slog.Int("spans", p.spans), slog.String("error", errText(res)), slog.Duration("timeout", e.cfg.timeout))
+				slog.Int("spans", r.spans), slog.String("error", errText(res)), slog.Duration("timeout", e.cfg.timeout))
 			return
 		}
 		e.stats.retries.Add(1)
 		if !clk.sleep(e.ctx, wait) {
-			e.stats.droppedShutdown.Add(uint64(p.spans))
+			e.stats.droppedShutdown.Add(uint64(r.spans))
 			return
 		}
 		backoff = min(2*backoff, max(e.cfg.retry.max, e.cfg.retry.initial))
@@ -124,12 +164,12 @@ func (e *Exporter) send(p *payload) {
 
 // accepted counts a request the destination took: its spans sent, but
 // those a partial success says it rejected.
-func (e *Exporter) accepted(p *payload, size int, res result) {
-	n := uint64(p.spans)
+func (e *Exporter) accepted(r *request, res result) {
+	n := uint64(r.spans)
 	if res.rejectedSpans > 0 {
-		r := min(uint64(res.rejectedSpans), n)
-		e.stats.partialRejected.Add(r)
-		n -= r
+		k := min(uint64(res.rejectedSpans), n)
+		e.stats.partialRejected.Add(k)
+		n -= k
 		e.warn("partial", "trace/otlp: the destination rejected part of a request",
 			slog.Int64("rejected_spans", res.rejectedSpans), slog.String("message", res.message))
 	} else if res.message != "" {
@@ -137,6 +177,10 @@ func (e *Exporter) accepted(p *payload, size int, res result) {
 			slog.String("message", res.message))
 	}
 	e.stats.sent.Add(n)
+	size := r.size
+	if res.sent > 0 {
+		size = res.sent
+	}
 	e.stats.bytes.Add(uint64(size))
 }
 

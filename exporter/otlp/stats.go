@@ -17,7 +17,9 @@ type Stats struct {
 	PartialRejected uint64
 	Requests        uint64 // attempts at sending a request, retries included
 	Retries         uint64 // attempts repeated after a failure worth retrying
-	Bytes           uint64 // bytes of the requests accepted, as sent (compressed or not)
+	// Bytes counts the bytes of the requests accepted, as sent:
+	// compressed when they were, by Export over HTTP or by gRPC.
+	Bytes uint64
 }
 
 // Drops counts dropped spans by reason.
