@@ -258,14 +258,6 @@ func compareGivenTimes(dd, ours side) []wireDiff {
 	return out
 }
 
-// The spans of TestOTelBridgeSameWire, as readOTelSide names them.
-const (
-	otelManual   = "client http://127.0.0.1:PORT/manual > server /manual > manual-resource"
-	otelNative   = "client http://127.0.0.1:PORT/native > server /native > native-resource"
-	otelCheckout = "checkout > client http://127.0.0.1:PORT/users/9"
-	otelBatch    = "batch > client http://127.0.0.1:PORT/users/10"
-)
-
 // otelBridgeKnownDiffs are the understood differences of
 // TestOTelBridgeSameWire, keyed as compareSides names them, with the
 // reason.
