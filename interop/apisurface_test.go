@@ -52,7 +52,8 @@ var ddAPIPackages = []string{"ddtrace", "ddtrace/ext", "ddtrace/tracer", "ddtrac
 
 func TestDDAPISurface(t *testing.T) {
 	dd := loadTypes(t, ddPrefix, ddAPIPackages)
-	checkSurface(t, dd, ddAPIPackages, filepath.Join("ddapi", "ddapi.go"))
+	prog := surfaceProgram(t, dd, ddAPIPackages, filepath.Join("ddapi", "ddapi.go"))
+	reportErrors(t, buildPrograms(t, map[string][]byte{"ddapi": prog})["ddapi"])
 	compareConstants(t, dd, loadTypes(t, oursPrefix, ddAPIPackages))
 }
 
@@ -70,30 +71,40 @@ var ddContribPackages = []string{
 // what TestDDAPISurface does for the core packages: a program generated
 // from dd's package (ddapi/contrib/<name>/api.go, checked in) uses every
 // exported name with its signature and is type-checked against ours with
-// the prefix replaced.
+// the prefix replaced. Every package is loaded, and every program built,
+// in one go command each: a go command in this module costs seconds
+// before it starts on the packages.
 //
 //	go test -run TestDDContribAPISurface -v [-update]
 func TestDDContribAPISurface(t *testing.T) {
+	dd := loadTypes(t, ddPrefix, ddContribPackages)
+	ours := loadTypes(t, oursPrefix, ddContribPackages)
+	if t.Failed() {
+		return
+	}
+	progs := map[string][]byte{}
+	for _, rel := range ddContribPackages {
+		name := contribProgramName(rel)
+		progs[name] = surfaceProgram(t, dd, []string{rel}, filepath.Join("ddapi", "contrib", name, "api.go"))
+	}
+	errs := buildPrograms(t, progs)
 	for _, rel := range ddContribPackages {
 		t.Run(rel, func(t *testing.T) {
-			dd := loadTypes(t, ddPrefix, []string{rel})
-			if t.Failed() {
-				return
-			}
-			name := strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(strings.TrimPrefix(rel, "contrib/"))
-			checkSurface(t, dd, []string{rel}, filepath.Join("ddapi", "contrib", name, "api.go"))
-			ours := loadTypes(t, oursPrefix, []string{rel})
-			if !t.Failed() {
-				compareConstants(t, dd, ours)
-			}
+			reportErrors(t, errs[contribProgramName(rel)])
+			compareConstants(t, map[string]*types.Package{rel: dd[rel]}, ours)
 		})
 	}
 }
 
-// checkSurface generates the program that uses every exported name of
+// contribProgramName is the folder of rel's generated program.
+func contribProgramName(rel string) string {
+	return strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(strings.TrimPrefix(rel, "contrib/"))
+}
+
+// surfaceProgram generates the program that uses every exported name of
 // rels (dd's packages, in dd), checks it is the one at path (rewriting it
-// with -update), then type-checks it with the prefix replaced.
-func checkSurface(t *testing.T, dd map[string]*types.Package, rels []string, path string) {
+// with -update), and returns it with the prefix replaced, for this module.
+func surfaceProgram(t *testing.T, dd map[string]*types.Package, rels []string, path string) []byte {
 	t.Helper()
 	src, weak := generateUsage(dd, rels, filepath.Base(filepath.Dir(path)))
 	if *update {
@@ -107,27 +118,55 @@ func checkSurface(t *testing.T, dd map[string]*types.Package, rels []string, pat
 	if have, err := os.ReadFile(path); err != nil || !bytes.Equal(have, src) {
 		t.Fatalf("%s is not what dd's API generates now (run with -update): %v", path, err)
 	}
-	t.Logf("%d names and members used; %d checked by name and kind only (signatures with dd v2 or internal types)", bytes.Count(src, []byte("\n\t_ ")), len(weak))
+	t.Logf("%s: %d names and members used; %d checked by name and kind only (signatures with dd v2 or internal types)",
+		path, bytes.Count(src, []byte("\n\t_ ")), len(weak))
+	return bytes.ReplaceAll(withoutAbsent(t, src, len(rels) > 1), []byte(ddPrefix), []byte(oursPrefix))
+}
 
+// buildPrograms type-checks each program (by folder name) against this
+// module in one go build, and returns the compiler's errors by program.
+func buildPrograms(t *testing.T, progs map[string][]byte) map[string][]string {
+	t.Helper()
 	dir, err := os.MkdirTemp(".", "_ddapi-ours-") // "_": invisible to ./... patterns
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	ours := bytes.ReplaceAll(withoutAbsent(t, src, len(rels) > 1), []byte(ddPrefix), []byte(oursPrefix))
-	if err := os.WriteFile(filepath.Join(dir, "api.go"), ours, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, buildErr := exec.Command("go", "build", "-gcflags=-e", "-o", os.DevNull, "./"+dir).CombinedOutput()
-	var errs []string
-	for _, line := range strings.Split(string(out), "\n") {
-		if _, msg, ok := strings.Cut(line, ".go:"); ok {
-			errs = append(errs, msg)
+	args := []string{"build", "-gcflags=-e"}
+	for name, src := range progs {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
 		}
+		if err := os.WriteFile(filepath.Join(dir, name, "api.go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "./"+filepath.Join(dir, name))
 	}
-	if buildErr != nil && len(errs) == 0 {
-		errs = append(errs, fmt.Sprintf("%v: %s", buildErr, out))
+	out, buildErr := exec.Command("go", args...).CombinedOutput()
+	errs := map[string][]string{}
+	found := false
+	for _, line := range strings.Split(string(out), "\n") {
+		file, msg, ok := strings.Cut(line, ".go:")
+		if !ok {
+			continue
+		}
+		found = true
+		name := filepath.Base(filepath.Dir(file))
+		if _, known := progs[name]; !known {
+			t.Errorf("building the programs: %s", line)
+			continue
+		}
+		errs[name] = append(errs[name], msg)
 	}
+	if buildErr != nil && !found {
+		t.Fatalf("building the programs: %v: %s", buildErr, out)
+	}
+	return errs
+}
+
+// reportErrors fails for each error of a program with the prefix replaced.
+func reportErrors(t *testing.T, errs []string) {
+	t.Helper()
 	for _, e := range errs {
 		t.Errorf("with the prefix replaced: %s", e)
 	}
