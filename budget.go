@@ -90,9 +90,12 @@ func WithMemoryBudget(bytes int) Option {
 // Strings that are constants of the program are counted too: the estimate
 // errs on the side of the budget.
 func (s *Span) pinnedLocked() int {
-	n := int(unsafe.Sizeof(Span{}))
+	// Counted as if its context shared its allocation, as it does when
+	// started from context.Background(): a context of its own is 8 bytes
+	// larger, but pins nothing once the caller lets it go.
+	n := int(unsafe.Sizeof(spanAndCtx{}))
 	if s.localRoot {
-		n = int(unsafe.Sizeof(rootSpan{}))
+		n = int(unsafe.Sizeof(rootAndCtx{}))
 	}
 	n += len(s.name) + len(s.service) + len(s.resource) + len(s.spanType)
 	n += s.tags.pinned()

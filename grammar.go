@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"encoding/hex"
 	"strings"
 
 	"github.com/ctxtrace/trace/internal/id"
@@ -51,9 +50,21 @@ func hex16(v uint64) string {
 }
 
 // eq reports whether a carrier's key is name, which is lower case: carriers
-// differ in the case they keep keys in.
+// differ in the case they keep keys in. The names are ASCII, so folding
+// is ASCII's: a key of the same length cannot hold a multi-byte character
+// that Unicode folds to one of theirs. Every header of every carrier goes
+// through here, once per name (headerSet.add): this is strings.EqualFold
+// without its Unicode paths.
 func eq(key, name string) bool {
-	return len(key) == len(name) && (key == name || strings.EqualFold(key, name))
+	if len(key) != len(name) {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if c, n := key[i], name[i]; c != n && (c|0x20 != n || n < 'a' || n > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // hasPrefixFold reports whether key starts with prefix, which is lower case.
@@ -63,7 +74,13 @@ func hasPrefixFold(key, prefix string) bool {
 
 // trimOWS removes the spaces and tabs HTTP allows around a value.
 func trimOWS(s string) string {
-	return strings.Trim(s, " \t")
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // isLowerHex reports whether s is made of lowercase hex digits only: W3C
@@ -82,7 +99,13 @@ func lowerHexByte(s string) (byte, bool) {
 	if len(s) != 2 || !isLowerHex(s) {
 		return 0, false
 	}
-	var b [1]byte
-	hex.Decode(b[:], []byte(s))
-	return b[0], true
+	return nibble(s[0])<<4 | nibble(s[1]), true
+}
+
+// nibble is the value of a lowercase hex digit.
+func nibble(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
 }

@@ -133,6 +133,19 @@ type headerExtractor interface {
 	extractFrom(h *headerSet) (SpanContext, error)
 }
 
+// The canonical HTTP forms of the headers written on every request, which
+// the propagators put in an http.Header without looking them up
+// (TestCanonicalHeaders checks them against http.CanonicalHeaderKey).
+const (
+	canonTraceparent = "Traceparent"
+	canonTracestate  = "Tracestate"
+	canonDDTraceID   = "X-Datadog-Trace-Id"
+	canonDDParentID  = "X-Datadog-Parent-Id"
+	canonDDPriority  = "X-Datadog-Sampling-Priority"
+	canonDDOrigin    = "X-Datadog-Origin"
+	canonDDTags      = "X-Datadog-Tags"
+)
+
 // canonical maps the header names propagators write to their canonical
 // HTTP form, so that HeaderCarrier.Set needs no conversion.
 var canonical = map[string]string{}

@@ -267,6 +267,7 @@ const (
 	optChildOf
 	optSpanID
 	optLinks
+	optGroup
 )
 
 // SpanOption configures a span when it starts; see Start and Do. It is a
@@ -298,6 +299,8 @@ func (c *spanConfig) apply(opts []SpanOption) {
 		case optChildOf:
 			c.parent, _ = o.val.(SpanContext)
 			c.hasParent = true
+		case optGroup:
+			c.apply(o.val.(*groupOpts).opts)
 		}
 	}
 }

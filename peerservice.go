@@ -136,7 +136,7 @@ func (s *Span) textTagLocked(key string) (string, bool) {
 	if !ok || v.isNum() {
 		return "", false
 	}
-	return v.str, true
+	return v.text(), true
 }
 
 func (s *Span) hasTextTagLocked(key string) bool {

@@ -29,75 +29,69 @@ func (tracecontextPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if sc.w3c != nil && sc.w3c.random {
 		flags |= flagRandomness
 	}
-	// Both values in one string, sliced in two: one allocation for both.
-	var b strings.Builder
-	b.Grow(traceparentLen + 64 + min(len(sc.origin), maxOriginLen))
-	var tp [traceparentLen]byte
-	b.Write(appendTraceparent(tp[:0], sc.traceID, sc.spanID, flags))
-	writeTracestate(&b, sc)
-	both := b.String()
-	traceparent, tracestate := both[:traceparentLen], both[traceparentLen:]
-	if h, ok := w.(HeaderCarrier); ok {
-		// And one slice for both header values.
-		vals := []string{traceparent, tracestate}
-		h[canonical[hdrTraceparent]] = vals[0:1:1]
-		h[canonical[hdrTracestate]] = vals[1:2:2]
-		return nil
-	}
-	w.Set(hdrTraceparent, traceparent)
-	w.Set(hdrTracestate, tracestate)
+	// Both values in one buffer, then in one string: one allocation for
+	// both and, for an http.Header, their slices (see fields.writeTo).
+	var buf [headerBufLen]byte
+	b := appendTraceparent(buf[:0], sc.traceID, sc.spanID, flags)
+	b = appendTracestate(b, sc)
+	var out fields
+	out.addBytes(hdrTraceparent, canonTraceparent, 0, traceparentLen)
+	out.addBytes(hdrTracestate, canonTracestate, traceparentLen, len(b))
+	out.writeTo(w, b)
 	return nil
 }
 
-// writeTracestate puts our dd= member first, then the other vendors'
-// members in the order they came, at most 32 in all: the right-most are
-// dropped first, as the specification says.
-func writeTracestate(b *strings.Builder, sc SpanContext) {
-	b.WriteString("dd=")
-	n := b.Len()
-	sep := func() {
-		if b.Len() > n {
-			b.WriteByte(';')
+// appendTracestate appends the tracestate: our dd= member first, then the
+// other vendors' members in the order they came, at most 32 in all: the
+// right-most are dropped first, as the specification says.
+func appendTracestate(b []byte, sc SpanContext) []byte {
+	start := len(b)
+	b = append(b, "dd="...)
+	n := len(b)
+	sep := func(b []byte) []byte {
+		if len(b) > n {
+			b = append(b, ';')
 		}
+		return b
 	}
 	if sc.hasPriority {
-		b.WriteString("s:")
-		b.WriteString(strconv.Itoa(int(sc.priority)))
+		b = append(b, "s:"...)
+		b = strconv.AppendInt(b, int64(sc.priority), 10)
 	}
 	if origin := injectableOrigin(sc); origin != "" {
-		sep()
-		b.WriteString("o:")
-		b.WriteString(ddTracestateValue(origin, true))
+		b = sep(b)
+		b = append(b, "o:"...)
+		b = append(b, ddTracestateValue(origin, true)...)
 	}
-	sep()
-	b.WriteString("p:")
-	var hx [16]byte
-	b.Write(id.AppendHex16(hx[:0], sc.spanID))
+	b = sep(b)
+	b = append(b, "p:"...)
+	b = id.AppendHex16(b, sc.spanID)
 	for k, v := range sc.Tags() {
 		if !strings.HasPrefix(k, ddTagPrefix) || k == tagTraceIDHigh {
 			continue
 		}
 		key := ddTracestateKey(k[len(ddTagPrefix):])
 		val := ddTracestateValue(v, false)
-		if b.Len()+len(key)+len(val)+4 > maxDDMember {
+		if len(b)-start+len(key)+len(val)+4 > maxDDMember {
 			break
 		}
-		b.WriteString(";t.")
-		b.WriteString(key)
-		b.WriteByte(':')
-		b.WriteString(val)
+		b = append(b, ";t."...)
+		b = append(b, key...)
+		b = append(b, ':')
+		b = append(b, val...)
 	}
 	if sc.w3c != nil {
 		for i, m := range sc.w3c.others {
 			if i == maxTracestateMember-1 {
 				break
 			}
-			b.WriteByte(',')
-			b.WriteString(m.k)
-			b.WriteByte('=')
-			b.WriteString(m.v)
+			b = append(b, ',')
+			b = append(b, m.k...)
+			b = append(b, '=')
+			b = append(b, m.v...)
 		}
 	}
+	return b
 }
 
 // ddTracestateValue makes a value fit the dd= member, with dd-trace-go's
@@ -253,8 +247,8 @@ func readDDMember(sc *SpanContext, dd string, sampled bool) {
 				sc.extracted = x
 			}
 		case k == "p":
-			if len(v) == 16 && isLowerHex(v) {
-				sc.ddParent, _ = strconv.ParseUint(v, 16, 64)
+			if p, ok := id.ParseHex16(v); ok {
+				sc.ddParent = p
 			}
 		case k == "t.dm":
 			dm = v

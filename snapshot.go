@@ -141,7 +141,7 @@ func (x Snapshot) NumTags() int {
 	if x.s == nil {
 		return 0
 	}
-	return x.s.tags.n
+	return x.s.tags.len()
 }
 
 // Baggage returns the baggage the span carried when it finished.

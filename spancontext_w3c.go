@@ -1,7 +1,5 @@
 package trace
 
-import "strings"
-
 // A SpanContext seen as W3C Trace Context sees it, for bridges to APIs
 // that carry the trace flags and the tracestate in their own span context
 // (OpenTelemetry's trace.SpanContext): the same values that tracecontext
@@ -34,8 +32,6 @@ func (sc SpanContext) TraceState() string {
 	if !sc.IsValid() {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow(64 + min(len(sc.origin), maxOriginLen))
-	writeTracestate(&b, sc)
-	return b.String()
+	var buf [headerBufLen]byte
+	return string(appendTracestate(buf[:0], sc))
 }

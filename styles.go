@@ -274,12 +274,10 @@ func extractStyle(p stylePropagator, h *headerSet) (SpanContext, error) {
 	return SpanContext{}, ErrSpanContextNotFound
 }
 
-// merge folds a later style's context into the winning one.
+// merge folds a later style's context into the winning one. Only a link
+// to another trace allocates: the usual same-trace merge of Datadog's and
+// W3C's headers does not (BenchmarkContribGRPC).
 func merge(primary, other SpanContext, style string) SpanContext {
-	x := &extracted{}
-	if primary.extracted != nil {
-		*x = *primary.extracted
-	}
 	if other.traceID == primary.traceID {
 		if other.w3c == nil {
 			return primary // same trace, nothing W3C to add
@@ -297,20 +295,24 @@ func merge(primary, other SpanContext, style string) SpanContext {
 			}
 			primary.spanID = other.spanID
 		}
-	} else {
-		l := Link{
-			TraceID:    other.traceID,
-			SpanID:     other.spanID,
-			Attributes: map[string]string{"reason": "terminated_context", "context_headers": style},
-		}
-		if other.hasPriority && other.priority.Keep() {
-			l.Flags = 1
-		}
-		if other.w3c != nil {
-			l.Tracestate = joinMembers(other.w3c.others)
-		}
-		x.links = append(slices.Clip(x.links), l)
+		return primary
 	}
+	x := &extracted{}
+	if primary.extracted != nil {
+		*x = *primary.extracted
+	}
+	l := Link{
+		TraceID:    other.traceID,
+		SpanID:     other.spanID,
+		Attributes: map[string]string{"reason": "terminated_context", "context_headers": style},
+	}
+	if other.hasPriority && other.priority.Keep() {
+		l.Flags = 1
+	}
+	if other.w3c != nil {
+		l.Tracestate = joinMembers(other.w3c.others)
+	}
+	x.links = append(slices.Clip(x.links), l)
 	primary.extracted = x
 	return primary
 }

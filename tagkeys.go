@@ -73,8 +73,8 @@ func (s *Span) setSpecialLocked(key string, v Value, raw any) bool {
 	case tagSamplingPriority:
 		// Only an integer that a Priority holds is a priority: anything
 		// else is ignored, not wrapped (256 would become 0, a drop). An
-		// out-of-range conversion gives some int8, never equal to v.num.
-		if p := Priority(v.num); v.isNum() && float64(p) == v.num {
+		// out-of-range conversion gives some int8, never equal to v.num().
+		if p := Priority(v.num()); v.isNum() && float64(p) == v.num() {
 			s.trace.setPriority(p, mechanismManual)
 		}
 	case tagAnalyticsEvent, tagMeasured:
@@ -105,9 +105,10 @@ func (s *Span) setErrorTagLocked(raw any) {
 		s.errored = e
 	case error: // from a Tag option: newSpan holds no lock yet
 		// Skip setErrorTagLocked, setSpecialLocked, setTagLocked,
-		// applyStartOptions and newSpan: the stack starts where the
-		// tracer starts the span.
-		s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 5))
+		// applyTagOptions, applyStartOptions and newSpan: the stack
+		// starts where the tracer starts the span (one frame deeper for
+		// each Group the option is nested in).
+		s.setErrorLocked(describeError(e, s.tracer.cfg.stackDepth, 6))
 	default:
 		// Marked, with no message: dd-trace-go does the same.
 		s.errored = true
@@ -133,7 +134,7 @@ func (s *Span) setManualLocked(key string, v Value, raw any) bool {
 	if key != tagManualKeep || !v.isNum() {
 		return false
 	}
-	if v.num == float64(mechanismAppSec) {
+	if v.num() == float64(mechanismAppSec) {
 		s.trace.setPriority(PriorityUserKeep, mechanismAppSec)
 	}
 	return true

@@ -46,29 +46,49 @@ func (s *Span) SetTag(key string, value any) {
 	if s == nil {
 		return
 	}
-	// Everything that runs the caller's code (String and Error methods)
-	// runs before the lock: that code may call back into the span.
-	if key == tagError {
-		if err, ok := value.(error); ok {
-			info := describeError(err, s.tracer.cfg.stackDepth, 1)
-			s.mu.Lock()
-			if !s.finished {
-				s.setErrorLocked(info)
-			}
-			s.mu.Unlock()
+	var v Value
+	switch x := value.(type) {
+	case string: // the usual values first, without the checks below
+		v = stringValue(x)
+	case float64:
+		v = numberValue(x)
+	case int:
+		v = intValue(int64(x))
+	default:
+		if !s.setOther(key, value) {
 			return
 		}
+		v = toValue(value)
 	}
-	if rv, ok := sliceOf(value); ok {
-		s.setSlice(key, rv, true)
-		return
-	}
-	v := toValue(value)
 	s.mu.Lock()
 	if !s.finished {
 		s.setTagLocked(key, v, value)
 	}
 	s.mu.Unlock()
+}
+
+// setOther is SetTag for the values that may need more than a conversion:
+// it sets an error or a slice, and reports false, or reports true for a
+// value to convert and set as any other.
+func (s *Span) setOther(key string, value any) bool {
+	// Everything that runs the caller's code (String and Error methods)
+	// runs before the lock: that code may call back into the span.
+	if key == tagError {
+		if err, ok := value.(error); ok {
+			info := describeError(err, s.tracer.cfg.stackDepth, 2) // setOther and SetTag
+			s.mu.Lock()
+			if !s.finished {
+				s.setErrorLocked(info)
+			}
+			s.mu.Unlock()
+			return false
+		}
+	}
+	if rv, ok := sliceOf(value); ok {
+		s.setSlice(key, rv, true)
+		return false
+	}
+	return true
 }
 
 // setSlice sets one tag per element, key.0, key.1..., as dd-trace-go does
@@ -126,7 +146,9 @@ func (s *Span) setValueLocked(key string, v Value) {
 	key, cutKey := clean(key, lim.KeyLength)
 	cutVal := false
 	if !v.isNum() {
-		v.str, cutVal = clean(v.str, lim.ValueLength)
+		var text string
+		text, cutVal = clean(v.text(), lim.ValueLength)
+		v = stringValue(text)
 	}
 	switch {
 	case !s.tags.set(key, v, lim.Tags):
@@ -165,7 +187,7 @@ const maxPointerHops = 8
 func valueOf(v any, hops int) Value {
 	switch v := v.(type) {
 	case string:
-		return Value{str: v}
+		return stringValue(v)
 	case float64:
 		return numberValue(v)
 	case int:
@@ -192,24 +214,24 @@ func valueOf(v any, hops int) Value {
 		return numberValue(float64(v))
 	case bool:
 		if v {
-			return Value{str: "true"}
+			return stringValue("true")
 		}
-		return Value{str: "false"}
+		return stringValue("false")
 	case []byte:
-		return Value{str: string(v)}
+		return stringValue(string(v))
 	case Value:
 		return v
 	case nil:
-		return Value{str: "<nil>"}
+		return stringValue("<nil>")
 	case error, fmt.Stringer:
-		return Value{str: textOf(v)}
+		return stringValue(textOf(v))
 	}
 	// A pointer to a value is the value, as in dd-trace-go: *int 5 is the
 	// number 5, not an address.
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() && hops < maxPointerHops {
 		return valueOf(rv.Elem().Interface(), hops+1)
 	}
-	return Value{str: textOf(v)}
+	return stringValue(textOf(v))
 }
 
 // sliceOf returns v as a reflect.Value when it is a slice whose elements
@@ -229,14 +251,14 @@ func sliceOf(v any) (reflect.Value, bool) {
 
 func intValue(v int64) Value {
 	if v >= maxExactInt || v <= -maxExactInt {
-		return Value{str: strconv.FormatInt(v, 10)}
+		return stringValue(strconv.FormatInt(v, 10))
 	}
 	return numberValue(float64(v))
 }
 
 func uintValue(v uint64) Value {
 	if v >= maxExactInt {
-		return Value{str: strconv.FormatUint(v, 10)}
+		return stringValue(strconv.FormatUint(v, 10))
 	}
 	return numberValue(float64(v))
 }
@@ -262,7 +284,7 @@ func textOf(v any) (s string) {
 func clean(s string, max int) (out string, truncated bool) {
 	// Repair first: a replacement character is three bytes, so repairing
 	// after the cut could pass the limit.
-	if !utf8.ValidString(s) {
+	if !validText(s) {
 		s = toValidUTF8(s)
 	}
 	if len(s) > max {
@@ -275,6 +297,26 @@ func clean(s string, max int) (out string, truncated bool) {
 		s, truncated = strings.Clone(s[:cut]), true
 	}
 	return s, truncated
+}
+
+// validText is utf8.ValidString, quicker for what names, keys and values
+// usually are: short ASCII strings (BenchmarkFloor: every span checks a
+// few).
+func validText(s string) bool {
+	for len(s) >= 8 {
+		_ = s[7]
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return utf8.ValidString(s)
+		}
+		s = s[8:]
+	}
+	var or byte
+	for i := 0; i < len(s); i++ {
+		or |= s[i]
+	}
+	return or < utf8.RuneSelf || utf8.ValidString(s)
 }
 
 func toValidUTF8(s string) string {

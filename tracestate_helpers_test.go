@@ -1,15 +1,10 @@
 package trace
 
-import "strings"
-
 // Helpers the tests use to read and write tracestate values whole.
 
-// composeTracestate returns what writeTracestate writes.
+// composeTracestate returns what appendTracestate writes.
 func composeTracestate(sc SpanContext) string {
-	var b strings.Builder
-	b.Grow(64 + min(len(sc.origin), maxOriginLen))
-	writeTracestate(&b, sc)
-	return b.String()
+	return string(appendTracestate(nil, sc))
 }
 
 // parseTracestate reads the combined tracestate field (repeated fields

@@ -1,8 +1,6 @@
 package trace
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"strings"
 
 	"github.com/ctxtrace/trace/internal/id"
@@ -25,40 +23,37 @@ const (
 
 // parseTraceparent reads a traceparent value. Versions above 00 are read as
 // 00 when they start like one, as the specification asks; ff is invalid.
-func parseTraceparent(v string) (id TraceID, span uint64, flags byte, ok bool) {
+func parseTraceparent(v string) (tid TraceID, span uint64, flags byte, ok bool) {
 	v = trimOWS(v)
 	if len(v) < traceparentLen || v[2] != '-' || v[35] != '-' || v[52] != '-' {
-		return id, 0, 0, false
+		return TraceID{}, 0, 0, false
 	}
-	version, ok1 := lowerHexByte(v[0:2])
-	if !ok1 || version == 0xff {
-		return id, 0, 0, false
+	version, ok := lowerHexByte(v[0:2])
+	if !ok || version == 0xff {
+		return TraceID{}, 0, 0, false
 	}
 	if len(v) > traceparentLen && (version == 0 || v[traceparentLen] != '-') {
-		return id, 0, 0, false
+		return TraceID{}, 0, 0, false
 	}
-	if !isLowerHex(v[3:35]) || !isLowerHex(v[36:52]) {
-		return id, 0, 0, false
+	hi, ok1 := id.ParseHex16(v[3:19])
+	lo, ok2 := id.ParseHex16(v[19:35])
+	span, ok3 := id.ParseHex16(v[36:52])
+	flags, ok4 := lowerHexByte(v[53:55])
+	if !ok1 || !ok2 || !ok3 || !ok4 || hi|lo == 0 || span == 0 {
+		return TraceID{}, 0, 0, false
 	}
-	hex.Decode(id[:], []byte(v[3:35]))
-	var sb [8]byte
-	hex.Decode(sb[:], []byte(v[36:52]))
-	span = binary.BigEndian.Uint64(sb[:])
-	f, ok2 := lowerHexByte(v[53:55])
-	if !ok2 || id.IsZero() || span == 0 {
-		return id, 0, 0, false
-	}
-	return id, span, f, true
+	return NewTraceID(hi, lo), span, flags, true
 }
 
 // appendTraceparent appends a version 00 traceparent to b.
 func appendTraceparent(b []byte, tid TraceID, span uint64, flags byte) []byte {
+	const digits = "0123456789abcdef"
 	b = append(b, "00-"...)
-	b = hex.AppendEncode(b, tid[:])
+	b = id.AppendHex16(b, tid.Upper())
+	b = id.AppendHex16(b, tid.Lower())
 	b = append(b, '-')
 	b = id.AppendHex16(b, span)
-	b = append(b, '-')
-	return hex.AppendEncode(b, []byte{flags})
+	return append(b, '-', digits[flags>>4], digits[flags&0xf])
 }
 
 // scanTracestate calls fn for each member of a tracestate list, in order,

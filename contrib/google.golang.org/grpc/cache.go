@@ -51,6 +51,21 @@ var methods = &cache[string, *methodTags]{make: func(method string) *methodTags 
 		trace.Tag(tagRPCService, service)}
 }}
 
+// groupKey names the options of a shape of span for a method.
+type groupKey struct {
+	method string
+	sh     *shape
+}
+
+// groups are the options of each shape of span for each method, but the
+// service: sh.first, the method's, sh.last.
+var groups = &cache[groupKey, trace.SpanOption]{make: func(k groupKey) trace.SpanOption {
+	m := methods.get(k.method)
+	opts := append([]trace.SpanOption(nil), k.sh.first...)
+	opts = append(opts, m[0], m[1], optType, optSystem, m[2], m[3])
+	return trace.Group(append(opts, k.sh.last...)...)
+}}
+
 // targetHost is peer.hostname of a client connection's target, if its
 // target has a host and a port.
 type targetHost struct {

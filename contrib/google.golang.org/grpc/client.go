@@ -9,8 +9,12 @@ import (
 	"github.com/ctxtrace/trace"
 )
 
-// clientFirst are the first options of client call spans.
-var clientFirst = []trace.SpanOption{optComponent, optClient}
+// The shapes of client call spans, by index of kindOpts, and of their
+// messages' spans.
+var (
+	clientCalls    = shapes([]trace.SpanOption{optComponent, optClient})
+	clientMessages = shape{last: []trace.SpanOption{optComponent}, custom: true}
+)
 
 // UnaryClientInterceptor traces a client's unary calls: each gets a
 // "grpc.client" span, and the metadata that continues the trace in the
@@ -23,16 +27,33 @@ func UnaryClientInterceptor(opts ...Option) grpc.UnaryClientInterceptor {
 		if !t.Enabled() || cfg.untracedMethod(method) {
 			return invoker(ctx, method, req, reply, cc, opts...)
 		}
-		ctx, span := cfg.startClient(ctx, t, method, kindOpts[0], cc)
+		ctx, span := cfg.startClient(ctx, t, method, kindIndexUnary, cc)
 		defer cfg.end(span, &err)
-		var p peer.Peer
-		// The caller's slice is not appended to: its spare capacity may be
-		// shared.
-		opts = append(opts[:len(opts):len(opts)], grpc.Peer(&p))
-		err = invoker(inject(ctx, t), method, req, reply, cc, opts...)
-		setPeerTags(span, p.Addr)
+		c := new(unaryCall)
+		err = invoker(inject(ctx, t, &c.md), method, req, reply, cc, c.callOptions(opts)...)
+		setPeerTags(span, c.peer.Addr)
 		return err
 	}
+}
+
+// unaryCall is what a traced unary call needs on the heap, in one
+// allocation rather than three: the peer gRPC fills in, the call options
+// that ask for it, and the writer of the outgoing metadata.
+type unaryCall struct {
+	peer peer.Peer
+	opts [4]grpc.CallOption
+	md   mdWriter
+}
+
+// callOptions returns the caller's options and one that asks for the peer.
+// The caller's slice is not appended to: its spare capacity may be shared.
+func (c *unaryCall) callOptions(opts []grpc.CallOption) []grpc.CallOption {
+	if len(opts) >= len(c.opts) {
+		return append(opts[:len(opts):len(opts)], grpc.Peer(&c.peer))
+	}
+	n := copy(c.opts[:], opts)
+	c.opts[n] = grpc.Peer(&c.peer)
+	return c.opts[: n+1 : n+1]
 }
 
 // StreamClientInterceptor traces a client's streaming calls: a
@@ -56,7 +77,7 @@ func StreamClientInterceptor(opts ...Option) grpc.StreamClientInterceptor {
 			}
 			return &clientStream{ClientStream: cs, ctx: ctx, cfg: cfg, t: t, method: method}, nil
 		}
-		var kind []trace.SpanOption
+		kind := kindNone
 		if desc != nil {
 			kind = streamKind(desc.ClientStreams, desc.ServerStreams)
 		}
@@ -67,7 +88,7 @@ func StreamClientInterceptor(opts ...Option) grpc.StreamClientInterceptor {
 		// nothing.
 		end := func(err error) { cfg.finish(span, err) }
 		opts = append(opts[:len(opts):len(opts)], grpc.OnFinish(end))
-		cs, err := streamer(inject(ctx, t), desc, cc, method, opts...)
+		cs, err := streamer(inject(ctx, t, nil), desc, cc, method, opts...)
 		if err != nil {
 			end(err)
 			return nil, err
@@ -82,18 +103,16 @@ func StreamClientInterceptor(opts ...Option) grpc.StreamClientInterceptor {
 	}
 }
 
-// startClient starts a client call span, of the method kind given (none,
-// or one option).
-func (c *config) startClient(ctx context.Context, t *trace.Tracer, method string, kind []trace.SpanOption,
+// startClient starts a client call span, of the method kind given (an
+// index of kindOpts).
+func (c *config) startClient(ctx context.Context, t *trace.Tracer, method string, kind int,
 	cc *grpc.ClientConn) (context.Context, *trace.Span) {
-	var buf [2]trace.SpanOption
-	last := append(buf[:0], kind...)
 	if cc != nil {
 		if h := targets.get(cc.Target()); h.ok {
-			last = append(last, h.opt)
+			return c.start(ctx, t, c.spanName, method, nil, &clientCalls[kind], h.opt)
 		}
 	}
-	return c.start(ctx, t, c.spanName, method, nil, clientFirst, true, last...)
+	return c.start(ctx, t, c.spanName, method, nil, &clientCalls[kind])
 }
 
 // clientStream traces the messages of a client stream. Its Context is the
@@ -109,7 +128,7 @@ type clientStream struct {
 
 // RecvMsg receives a message inside a "grpc.message" span.
 func (s *clientStream) RecvMsg(m any) error {
-	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, nil, nil, true, optComponent)
+	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, nil, &clientMessages)
 	err := s.ClientStream.RecvMsg(m)
 	s.cfg.finish(span, err)
 	return err
@@ -117,7 +136,7 @@ func (s *clientStream) RecvMsg(m any) error {
 
 // SendMsg sends a message inside a "grpc.message" span.
 func (s *clientStream) SendMsg(m any) error {
-	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, nil, nil, true, optComponent)
+	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, nil, &clientMessages)
 	err := s.ClientStream.SendMsg(m)
 	s.cfg.finish(span, err)
 	return err

@@ -20,7 +20,7 @@ func UnaryServerInterceptor(opts ...Option) grpc.UnaryServerInterceptor {
 			return handler(ctx, req)
 		}
 		md, _ := metadata.FromIncomingContext(ctx)
-		ctx, span := cfg.start(ctx, t, cfg.spanName, info.FullMethod, md, serverFirst, true, kindOpts[0]...)
+		ctx, span := cfg.start(ctx, t, cfg.spanName, info.FullMethod, md, &serverCalls[kindIndexUnary])
 		if cfg.metadataTags {
 			cfg.setMetadataTags(span, md)
 		}
@@ -48,7 +48,7 @@ func StreamServerInterceptor(opts ...Option) grpc.StreamServerInterceptor {
 		if cfg.streamCalls {
 			var span *trace.Span
 			kind := streamKind(info.IsClientStream, info.IsServerStream)
-			ctx, span = cfg.start(ctx, t, cfg.spanName, info.FullMethod, md, serverFirst, true, kind...)
+			ctx, span = cfg.start(ctx, t, cfg.spanName, info.FullMethod, md, &serverCalls[kind])
 			defer cfg.end(span, &err)
 		}
 		if !cfg.streamMessages {
@@ -61,11 +61,21 @@ func StreamServerInterceptor(opts ...Option) grpc.StreamServerInterceptor {
 	}
 }
 
-// The first options of server spans and of their messages' spans.
+// The shapes of server spans, by index of kindOpts, and of their
+// messages' spans.
 var (
-	serverFirst        = []trace.SpanOption{optMeasured, optComponent, optServer}
-	serverMessageFirst = []trace.SpanOption{optMeasured}
+	serverCalls    = shapes([]trace.SpanOption{optMeasured, optComponent, optServer})
+	serverMessages = shape{first: []trace.SpanOption{optMeasured}, last: []trace.SpanOption{optComponent}, custom: true}
 )
+
+// shapes returns the shapes of calls of each kind, with first.
+func shapes(first []trace.SpanOption) []shape {
+	out := make([]shape, len(kindOpts))
+	for i, kind := range kindOpts {
+		out[i] = shape{first: first, last: kind, custom: true}
+	}
+	return out
+}
 
 // contextStream is a server stream whose context carries the call's span.
 type contextStream struct {
@@ -91,7 +101,7 @@ func (s *serverStream) Context() context.Context { return s.ctx }
 
 // RecvMsg receives a message inside a "grpc.message" span.
 func (s *serverStream) RecvMsg(m any) error {
-	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, s.md, serverMessageFirst, true, optComponent)
+	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, s.md, &serverMessages)
 	err := s.ServerStream.RecvMsg(m)
 	if s.cfg.metadataTags {
 		s.cfg.setMetadataTags(span, s.md)
@@ -105,7 +115,7 @@ func (s *serverStream) RecvMsg(m any) error {
 
 // SendMsg sends a message inside a "grpc.message" span.
 func (s *serverStream) SendMsg(m any) error {
-	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, s.md, serverMessageFirst, true, optComponent)
+	_, span := s.cfg.start(s.ctx, s.t, messageSpanName, s.method, s.md, &serverMessages)
 	err := s.ServerStream.SendMsg(m)
 	s.cfg.finish(span, err)
 	return err

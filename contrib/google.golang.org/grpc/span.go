@@ -51,27 +51,45 @@ var (
 	optType      = trace.Type("rpc")
 	optSystem    = trace.Tag("rpc.system", "grpc")
 	// kindOpts are the grpc.method.kind tags: unary, client streaming,
-	// server streaming, bidirectional streaming, each alone in a slice.
+	// server streaming, bidirectional streaming, each alone in a slice,
+	// and none (kindNone), for a stream that streams neither way.
 	kindOpts = [][]trace.SpanOption{
 		{trace.Tag(tagMethodKind, kindUnary)},
 		{trace.Tag(tagMethodKind, kindClientStream)},
 		{trace.Tag(tagMethodKind, kindServerStream)},
 		{trace.Tag(tagMethodKind, kindBidiStream)},
+		nil,
 	}
 )
 
-// streamKind returns the grpc.method.kind option of a streaming call, none
-// for a stream that streams neither way.
-func streamKind(client, server bool) []trace.SpanOption {
+// The indexes of kindOpts.
+const (
+	kindIndexUnary = 0
+	kindNone       = 4
+)
+
+// streamKind returns the index in kindOpts of a streaming call's
+// grpc.method.kind.
+func streamKind(client, server bool) int {
 	switch {
 	case client && server:
-		return kindOpts[3]
+		return 3
 	case server:
-		return kindOpts[2]
+		return 2
 	case client:
-		return kindOpts[1]
+		return 1
 	}
-	return nil
+	return kindNone
+}
+
+// A shape is the fixed options of one kind of span, around its method's:
+// first, then with custom WithSpanOptions's and WithCustomTag's, then the
+// method's, then last. Shapes are made once, and so is, per shape and
+// method, the Group of the options a span of that shape and method starts
+// with (see config.start).
+type shape struct {
+	first, last []trace.SpanOption
+	custom      bool
 }
 
 // codeNames holds the names of the status codes gRPC defines, boxed once:
@@ -120,25 +138,35 @@ func (c *config) serviceName(t *trace.Tracer) string {
 // start starts a span named name for method: a child of the span ctx
 // carries or, when it carries none, of the caller's span that the incoming
 // metadata md names (fetched from ctx when md is nil). Its options are, in
-// dd-trace-go's order, first, WithSpanOptions's, WithCustomTag's (with
-// custom), the integration's own, then last.
+// dd-trace-go's order, sh.first, WithSpanOptions's and WithCustomTag's
+// (with sh.custom), the integration's own, sh.last, then extra.
 func (c *config) start(ctx context.Context, t *trace.Tracer, name, method string, md metadata.MD,
-	first []trace.SpanOption, custom bool, last ...trace.SpanOption) (context.Context, *trace.Span) {
+	sh *shape, extra ...trace.SpanOption) (context.Context, *trace.Span) {
 	var buf [16]trace.SpanOption
-	opts := append(buf[:0], first...)
-	opts = append(opts, c.spanOpts...)
-	if custom {
-		opts = append(opts, c.customTags...)
+	opts := buf[:0]
+	service := trace.Service(c.serviceName(t))
+	if len(c.spanOpts) == 0 && (!sh.custom || len(c.customTags) == 0) {
+		// The usual case: every option but the service and extra is the
+		// same for every span of this shape and method, in one group
+		// whose tags the spans share rather than set one by one.
+		opts = append(opts, service, groups.get(groupKey{method, sh}))
+	} else {
+		opts = append(opts, sh.first...)
+		opts = append(opts, c.spanOpts...)
+		if sh.custom {
+			opts = append(opts, c.customTags...)
+		}
+		m := methods.get(method)
+		opts = append(opts, service, m[0], m[1], optType, optSystem, m[2], m[3])
+		opts = append(opts, sh.last...)
 	}
-	m := methods.get(method)
-	opts = append(opts, trace.Service(c.serviceName(t)), m[0], m[1], optType, optSystem, m[2], m[3])
-	opts = append(opts, last...)
+	opts = append(opts, extra...)
 	if trace.SpanFromContext(ctx) == nil {
 		if md == nil {
 			md, _ = metadata.FromIncomingContext(ctx)
 		}
 		if len(md) > 0 {
-			if sc, err := t.ExtractSpanContext(mdCarrier(md)); err == nil {
+			if sc, err := t.ExtractSpanContext(trace.HeaderCarrier(md)); err == nil {
 				opts = append(opts, trace.ChildOf(sc))
 			}
 		}

@@ -8,10 +8,10 @@ import (
 	"github.com/ctxtrace/trace"
 )
 
-// The first options of the stats handlers' spans.
+// The shapes of the stats handlers' spans.
 var (
-	statsServerFirst = []trace.SpanOption{optMeasured, optServer}
-	statsClientFirst = []trace.SpanOption{optClient}
+	statsServer = shape{first: []trace.SpanOption{optMeasured, optServer}}
+	statsClient = shape{first: []trace.SpanOption{optClient}}
 )
 
 // NewServerStatsHandler returns a gRPC server stats.Handler (for
@@ -20,20 +20,20 @@ var (
 // grpc.method.kind tags and the WithCustomTag tags, and with no span per
 // message.
 func NewServerStatsHandler(opts ...Option) stats.Handler {
-	return &statsHandler{cfg: newConfig(true, opts), first: statsServerFirst}
+	return &statsHandler{cfg: newConfig(true, opts), sh: &statsServer}
 }
 
 // NewClientStatsHandler returns a gRPC client stats.Handler (for
 // grpc.WithStatsHandler) that traces every call with a "grpc.client" span
 // and sends its context along in the call's metadata.
 func NewClientStatsHandler(opts ...Option) stats.Handler {
-	return &statsHandler{cfg: newConfig(false, opts), first: statsClientFirst, client: true}
+	return &statsHandler{cfg: newConfig(false, opts), sh: &statsClient, client: true}
 }
 
 // statsHandler is the server or the client stats handler.
 type statsHandler struct {
 	cfg    *config
-	first  []trace.SpanOption
+	sh     *shape
 	client bool
 }
 
@@ -47,9 +47,9 @@ func (h *statsHandler) TagRPC(ctx context.Context, info *stats.RPCTagInfo) conte
 	if !t.Enabled() || info == nil {
 		return ctx
 	}
-	ctx, span := h.cfg.start(ctx, t, h.cfg.spanName, info.FullMethodName, nil, h.first, false)
+	ctx, span := h.cfg.start(ctx, t, h.cfg.spanName, info.FullMethodName, nil, h.sh)
 	if h.client {
-		ctx = inject(ctx, t)
+		ctx = inject(ctx, t, nil)
 	}
 	return context.WithValue(ctx, statsSpanKey{}, span)
 }
