@@ -122,6 +122,13 @@ func New(opts ...Option) *Exporter {
 		e.wg.Wait()
 		close(e.ended)
 	}()
+	if e.conc != nil {
+		// With client-side statistics wanted, New waits for the Agent's
+		// /info (at most its short timeout), as dd-trace-go's Start
+		// does: the first traces are then counted by the statistics the
+		// Agent allows, not sent as if they were off.
+		<-e.discovered
+	}
 	return e
 }
 

@@ -18,6 +18,9 @@ import (
 // Default: DD_TRACE_STATS_COMPUTATION_ENABLED, and false when it is unset
 // (dd-trace-go v1.74.8 defaults to true: see the package documentation).
 // The statistics are computed in Export, off the application's path.
+// With statistics on, New waits for the Agent's /info, at most two
+// seconds, as dd-trace-go's Start does, so that the first traces are
+// already treated as the Agent allows.
 func WithStatsComputation(enabled bool) Option {
 	return func(c *config) { c.stats = &enabled }
 }
