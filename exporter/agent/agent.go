@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/idle"
 	"github.com/ctxtrace/trace/internal/ratelog"
 )
 
@@ -33,7 +34,7 @@ type Exporter struct {
 
 	queue   chan *payload
 	free    payloads
-	pending idleSignal   // payloads queued or in flight
+	pending idle.Signal  // payloads queued or in flight
 	pause   atomic.Int64 // no request before this UnixNano: the Agent's Retry-After
 
 	ctx      context.Context // parent of every request; cancelled when Shutdown gives up
@@ -212,7 +213,7 @@ func (e *Exporter) Flush(ctx context.Context) error {
 		ctx = context.Background()
 	}
 	e.encs.each((*encoder).take)
-	if err := e.pending.wait(ctx); err != nil {
+	if err := e.pending.Wait(ctx); err != nil {
 		return err
 	}
 	return e.flushStats(ctx)
@@ -284,11 +285,11 @@ func (e *Exporter) SetRateReceiver(r rateReceiver) {
 // enqueue hands a full payload to the senders. Its memory was taken from
 // the budget as it was built; it never waits.
 func (e *Exporter) enqueue(p *payload) {
-	e.pending.add()
+	e.pending.Add()
 	select {
 	case e.queue <- p:
 	default:
-		e.pending.done()
+		e.pending.Done()
 		e.stats.droppedQueueFull.Add(uint64(p.spans))
 		p.release()
 	}
@@ -325,7 +326,7 @@ func (e *Exporter) sender() {
 	defer e.wg.Done()
 	for p := range e.queue {
 		e.send(p)
-		e.pending.done()
+		e.pending.Done()
 		p.release()
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -233,48 +232,4 @@ func (e *Exporter) feedback(answer []byte, readErr error) {
 		}
 	}
 	box.r.ReceiveRates(r.RateByService)
-}
-
-// idleSignal counts work in progress and lets callers wait for none.
-type idleSignal struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{} // closed when n is 0; nil means closed
-}
-
-func (s *idleSignal) add() {
-	s.mu.Lock()
-	if s.n == 0 {
-		s.idle = make(chan struct{})
-	}
-	s.n++
-	s.mu.Unlock()
-}
-
-func (s *idleSignal) done() {
-	s.mu.Lock()
-	s.n--
-	if s.n == 0 {
-		close(s.idle)
-	}
-	s.mu.Unlock()
-}
-
-func (s *idleSignal) wait(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	s.mu.Lock()
-	if s.n == 0 {
-		s.mu.Unlock()
-		return nil
-	}
-	ch := s.idle
-	s.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

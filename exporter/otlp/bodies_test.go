@@ -46,7 +46,7 @@ func TestLentBodyNotReused(t *testing.T) {
 		buf := e.bodies.get(mem, 1000)
 		*buf = append(*buf, make([]byte, 1000)...)
 		lent = append(lent, buf)
-		e.pending.add()
+		e.pending.Add()
 		r.add(&payload{buf: buf, spans: 1, mem: mem, held: cap(*buf)})
 		body := r.reader() // the transport still reads it
 		r.done(&e)
@@ -65,7 +65,7 @@ func TestLentBodyNotReused(t *testing.T) {
 	}
 	// A request whose reader was closed has its body back for reuse.
 	buf := e.bodies.get(mem, 1000)
-	e.pending.add()
+	e.pending.Add()
 	r.add(&payload{buf: buf, spans: 1, mem: mem, held: cap(*buf)})
 	body := r.reader()
 	if _, err := io.Copy(io.Discard, body); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/idle"
 	"github.com/ctxtrace/trace/internal/ratelog"
 )
 
@@ -44,7 +45,7 @@ type Exporter struct {
 	mu      sync.RWMutex // Export reads closed and queues under it; Shutdown closes the queue
 	closed  bool
 	queue   chan *payload
-	pending idleSignal // requests queued or in flight
+	pending idle.Signal // requests queued or in flight
 
 	ctx      context.Context // parent of every request; cancelled when Shutdown gives up
 	cancel   context.CancelFunc
@@ -195,11 +196,11 @@ func (e *Exporter) emit(enc *encoder) {
 	} else {
 		*buf = enc.appendRequest(*buf)
 	}
-	e.pending.add()
+	e.pending.Add()
 	select {
 	case e.queue <- p:
 	default:
-		e.pending.done()
+		e.pending.Done()
 		e.free(p, true)
 		e.stats.droppedQueueFull.Add(uint64(p.spans))
 		e.warn("queue", "trace/otlp: too many requests waiting; spans dropped", slog.Int("spans", p.spans))
@@ -214,7 +215,7 @@ func (e *Exporter) tooLarge() {
 
 // Flush waits until every request queued so far was sent or dropped, or
 // until ctx is done (trace.Flusher).
-func (e *Exporter) Flush(ctx context.Context) error { return e.pending.wait(ctx) }
+func (e *Exporter) Flush(ctx context.Context) error { return e.pending.Wait(ctx) }
 
 // shutdownGrace is how long Shutdown, past its deadline, waits for
 // cancelled requests to return before it stops waiting for them.
@@ -259,48 +260,4 @@ func (e *Exporter) end() {
 		e.cancel()
 		e.transport.close()
 	})
-}
-
-// idleSignal counts work in progress and lets callers wait for none.
-type idleSignal struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{} // closed when n is 0
-}
-
-func (s *idleSignal) add() {
-	s.mu.Lock()
-	if s.n == 0 {
-		s.idle = make(chan struct{})
-	}
-	s.n++
-	s.mu.Unlock()
-}
-
-func (s *idleSignal) done() {
-	s.mu.Lock()
-	s.n--
-	if s.n == 0 {
-		close(s.idle)
-	}
-	s.mu.Unlock()
-}
-
-func (s *idleSignal) wait(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	s.mu.Lock()
-	if s.n == 0 {
-		s.mu.Unlock()
-		return nil
-	}
-	ch := s.idle
-	s.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -72,7 +72,7 @@ func (r *request) done(e *Exporter) {
 	reuse := r.lent.Load() == 0
 	for i, p := range r.parts {
 		e.free(p, reuse)
-		e.pending.done()
+		e.pending.Done()
 		r.parts[i], r.body[i] = nil, nil
 	}
 	r.parts, r.body = r.parts[:0], r.body[:0]
