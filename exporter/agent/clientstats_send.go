@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ctxtrace/trace"
+	"github.com/ctxtrace/trace/internal/retry"
 )
 
 // How client-side statistics are switched on, flushed and sent. The
@@ -139,7 +140,7 @@ func (e *Exporter) sendStats(body []byte) {
 			}
 			return
 		}
-		if e.ctx.Err() != nil || attempt >= e.cfg.retries || !sleepCtx(e.ctx, backoff) {
+		if e.ctx.Err() != nil || attempt >= e.cfg.retries || !retry.Sleep(e.ctx, backoff) {
 			e.stats.statsFailed.Add(1)
 			attrs := []any{slog.Int("attempts", attempt+1)}
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/ctxtrace/trace/internal/retry"
 	"io"
 	"log/slog"
 	"net"
@@ -92,7 +93,7 @@ func (e *Exporter) send(p *payload) {
 			wait = min(retryAfter, MaxRetryAfter)
 			e.setPause(time.Now().Add(wait))
 		}
-		if !sleepCtx(e.ctx, wait) {
+		if !retry.Sleep(e.ctx, wait) {
 			e.stats.droppedShutdown.Add(uint64(p.spans))
 			return
 		}
@@ -117,41 +118,7 @@ func (e *Exporter) waitPause() bool {
 	if until == 0 {
 		return e.ctx.Err() == nil
 	}
-	return sleepCtx(e.ctx, time.Until(time.Unix(0, until)))
-}
-
-// sleepCtx waits d, and reports false if ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// parseRetryAfter reads a Retry-After header: a number of seconds or an
-// HTTP date, at most MaxRetryAfter. It returns 0 for none or a malformed
-// one.
-func parseRetryAfter(h string, now time.Time) time.Duration {
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		return time.Duration(min(n, int64(MaxRetryAfter/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return min(max(t.Sub(now), 0), MaxRetryAfter)
-	}
-	return 0
+	return retry.Sleep(e.ctx, time.Until(time.Unix(0, until)))
 }
 
 // maxResponse bounds how much of an answer is read: the Agent's answer is a
@@ -232,4 +199,9 @@ func (e *Exporter) feedback(answer []byte, readErr error) {
 		}
 	}
 	box.r.ReceiveRates(r.RateByService)
+}
+
+// parseRetryAfter reads a Retry-After header, at most MaxRetryAfter.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	return retry.ParseAfter(h, now, MaxRetryAfter)
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ctxtrace/trace/internal/retry"
 	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/protobuf/proto"
 )
@@ -136,28 +136,13 @@ func httpError(code int, body []byte) error {
 	return fmt.Errorf("HTTP %d %s: %s", code, http.StatusText(code), msg)
 }
 
-// parseRetryAfter reads a Retry-After header: a number of seconds or an
-// HTTP date, at most MaxRetryAfter. It returns 0 for none or a malformed
-// one.
-func parseRetryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		return time.Duration(min(n, int64(MaxRetryAfter/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return min(max(t.Sub(now), 0), MaxRetryAfter)
-	}
-	return 0
-}
-
 func (t *httpTransport) close() {
 	if t.own {
 		t.client.CloseIdleConnections()
 	}
+}
+
+// parseRetryAfter reads a Retry-After header, at most MaxRetryAfter.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	return retry.ParseAfter(h, now, MaxRetryAfter)
 }

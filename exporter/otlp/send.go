@@ -2,6 +2,7 @@ package otlp
 
 import (
 	"context"
+	"github.com/ctxtrace/trace/internal/retry"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -20,22 +21,7 @@ type clock struct {
 	rand  func() float64                                  // in [0, 1): the backoff's jitter
 }
 
-var realClock = clock{now: time.Now, sleep: sleepCtx, rand: rand.Float64}
-
-// sleepCtx waits d, and reports false if ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+var realClock = clock{now: time.Now, sleep: retry.Sleep, rand: rand.Float64}
 
 // outcome is what became of one attempt at a request.
 type outcome uint8
