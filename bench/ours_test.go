@@ -15,8 +15,10 @@ import (
 )
 
 func init() {
-	register(contender{name: "ours", rank: 0, root: oursRoot, rootParallel: oursRootParallel, child: oursChild,
+	register(contender{name: "ours", rank: 0, root: oursTracerRoot, rootParallel: oursTracerRootParallel, child: oursTracerChild,
 		encode: oursEncode, delivered: oursDelivered})
+	// ours' own API (trace.Start), beside the dd-trace-go API of "ours".
+	register(contender{name: "ours-native", rank: 5, root: oursRoot, rootParallel: oursRootParallel, child: oursChild})
 }
 
 // quiet silences ours, as discardLogger silences dd-trace-go.

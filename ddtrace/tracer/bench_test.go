@@ -30,3 +30,41 @@ func BenchmarkStartSpan3Tags(b *testing.B) {
 		}
 	})
 }
+
+// The values of BenchmarkStartSpanVars, variables as a caller's are.
+var (
+	benchResource = "/posts"
+	benchMethod   = "GET"
+	benchStatus   = 200
+	benchWeight   = 0.25
+)
+
+// BenchmarkStartSpanVars: bench's RootSpan3Tags through this package, with
+// run-time values, exporting to trace.Discard; "trace" is the same through
+// the trace package.
+func BenchmarkStartSpanVars(b *testing.B) {
+	tr := trace.New(trace.WithExporter(trace.Discard))
+	trace.SetDefault(tr)
+	defer trace.SetDefault(nil)
+	b.Run("tracer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s := tracer.StartSpan("web.request", tracer.ResourceName(benchResource))
+			s.SetTag("http.method", benchMethod)
+			s.SetTag("http.status_code", benchStatus)
+			s.SetTag("sample.weight", benchWeight)
+			s.Finish()
+		}
+	})
+	b.Run("trace", func(b *testing.B) {
+		b.ReportAllocs()
+		ctx := context.Background()
+		for b.Loop() {
+			_, s := trace.Start(ctx, "web.request", trace.Resource(benchResource))
+			s.SetTag("http.method", benchMethod)
+			s.SetTag("http.status_code", benchStatus)
+			s.SetTag("sample.weight", benchWeight)
+			s.Finish()
+		}
+	})
+}

@@ -93,12 +93,13 @@ func contextOf(sc SpanContext) trace.SpanContext {
 // StartSpan starts a span named operationName with the global tracer. Its
 // parent is the one given by ChildOf, if any; otherwise it starts a trace.
 func StartSpan(operationName string, opts ...StartSpanOption) Span {
-	cfg := startConfig(opts)
-	ctx := cfg.Context
+	sc, topts := startOptions(nil, opts)
+	ctx := sc.cfg.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	_, s := trace.Start(ctx, operationName, spanOptions(&cfg)...)
+	_, s := trace.Start(ctx, operationName, topts...)
+	sc.release()
 	return span{s}
 }
 
@@ -109,9 +110,9 @@ func StartSpanFromContext(ctx context.Context, operationName string, opts ...Sta
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg := startConfig(opts)
-	cfg.Context = ctx
-	ctx, s := trace.Start(ctx, operationName, spanOptions(&cfg)...)
+	sc, topts := startOptions(ctx, opts)
+	ctx, s := trace.Start(ctx, operationName, topts...)
+	sc.release()
 	return span{s}, ctx
 }
 

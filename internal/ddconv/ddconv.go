@@ -13,7 +13,12 @@ import (
 // span id, links and tags. cfg.Context is not among them: it is the
 // context the span starts in.
 func SpanOptions(cfg *ddtrace.StartSpanConfig, parentOf func(ddtrace.SpanContext) trace.SpanContext) []trace.SpanOption {
-	out := make([]trace.SpanOption, 0, len(cfg.Tags)+4)
+	return AppendSpanOptions(make([]trace.SpanOption, 0, len(cfg.Tags)+4), cfg, parentOf)
+}
+
+// AppendSpanOptions appends SpanOptions' options to out and returns the
+// result, for callers that reuse one slice.
+func AppendSpanOptions(out []trace.SpanOption, cfg *ddtrace.StartSpanConfig, parentOf func(ddtrace.SpanContext) trace.SpanContext) []trace.SpanOption {
 	if cfg.Parent != nil {
 		out = append(out, trace.ChildOf(parentOf(cfg.Parent)))
 	}
