@@ -96,11 +96,13 @@ func discarding(b *testing.B) {
 	b.Cleanup(func() { standIn.discard.Store(false) })
 }
 
+// The span workloads also report cpu-ns/op (see withCPU).
+
 func BenchmarkRootSpan3Tags(b *testing.B) {
 	discarding(b)
 	for _, c := range contenders {
 		if c.root != nil {
-			b.Run(c.name, c.root)
+			b.Run(c.name, withCPU(c.root))
 		}
 	}
 }
@@ -109,7 +111,7 @@ func BenchmarkRootSpan3TagsParallel(b *testing.B) {
 	discarding(b)
 	for _, c := range contenders {
 		if c.rootParallel != nil {
-			b.Run(c.name, c.rootParallel)
+			b.Run(c.name, withCPU(c.rootParallel))
 		}
 	}
 }
@@ -118,8 +120,23 @@ func BenchmarkChildSpan(b *testing.B) {
 	discarding(b)
 	for _, c := range contenders {
 		if c.child != nil {
-			b.Run(c.name, c.child)
+			b.Run(c.name, withCPU(c.child))
 		}
+	}
+}
+
+// withCPU runs a span workload and reports cpu-ns/op besides: the CPU time
+// (user and system) of the whole process per op, the tracer's own
+// goroutines and the garbage collector included, from the tracer's start
+// to the return of its stop (which flushes what is queued). ns/op is the
+// calling goroutine's wall time; cpu-ns/op over ns/op is how many cores the
+// workload keeps busy, which bounds what RootSpan3TagsParallel can gain on
+// this machine: GOMAXPROCS ÷ (cpu-ns/op ÷ ns/op) at most.
+func withCPU(run func(*testing.B)) func(*testing.B) {
+	return func(b *testing.B) {
+		cpu0 := cpuTime()
+		run(b)
+		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
 

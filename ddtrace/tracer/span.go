@@ -93,6 +93,10 @@ func contextOf(sc SpanContext) trace.SpanContext {
 // StartSpan starts a span named operationName with the global tracer. Its
 // parent is the one given by ChildOf, if any; otherwise it starts a trace.
 func StartSpan(operationName string, opts ...StartSpanOption) Span {
+	if len(opts) == 0 {
+		_, s := trace.Start(context.Background(), operationName)
+		return span{s}
+	}
 	sc, topts := startOptions(nil, opts)
 	ctx := sc.cfg.Context
 	if ctx == nil {
@@ -109,6 +113,10 @@ func StartSpan(operationName string, opts ...StartSpanOption) Span {
 func StartSpanFromContext(ctx context.Context, operationName string, opts ...StartSpanOption) (Span, context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if len(opts) == 0 {
+		ctx, s := trace.Start(ctx, operationName)
+		return span{s}, ctx
 	}
 	sc, topts := startOptions(ctx, opts)
 	ctx, s := trace.Start(ctx, operationName, topts...)
