@@ -34,7 +34,7 @@ type standInAgent struct {
 	bytes    atomic.Int64 // body bytes received on the trace endpoints
 	bad      atomic.Int64 // trace payloads that did not decode (answered 400)
 	other    atomic.Int64 // requests to any other path
-	discard  atomic.Bool  // read payloads without counting their spans
+	discard  atomic.Bool  // read payloads without counting their spans (traces still counted)
 }
 
 // agentCounts is a snapshot of a standInAgent's counters, also the JSON the
@@ -92,6 +92,13 @@ func (a *standInAgent) counts() agentCounts {
 	}
 }
 
+// countTraces adds the payload's X-Datadog-Trace-Count header to traces.
+func (a *standInAgent) countTraces(r *http.Request) {
+	if c, err := strconv.ParseInt(r.Header.Get("X-Datadog-Trace-Count"), 10, 64); err == nil {
+		a.traces.Add(c)
+	}
+}
+
 func (a *standInAgent) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer r.Body.Close()
 	switch r.URL.Path {
@@ -103,6 +110,7 @@ func (a *standInAgent) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			n, _ := io.Copy(io.Discard, r.Body)
 			a.payloads.Add(1)
 			a.bytes.Add(n)
+			a.countTraces(r)
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"rate_by_service":{}}`)
 			return
@@ -125,9 +133,7 @@ func (a *standInAgent) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		a.spans.Add(spans)
-		if c, err := strconv.ParseInt(r.Header.Get("X-Datadog-Trace-Count"), 10, 64); err == nil {
-			a.traces.Add(c)
-		}
+		a.countTraces(r)
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"rate_by_service":{}}`)
 	case "/info":

@@ -38,6 +38,7 @@ func startDDAt(addr string) {
 
 func ddRoot(b *testing.B) {
 	startDD()
+	before := standIn.counts().Traces
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -49,10 +50,14 @@ func ddRoot(b *testing.B) {
 	}
 	b.StopTimer()
 	tracer.Stop()
+	// Each trace is one root span: the traces the agent counted are the
+	// spans dd-trace-go delivered.
+	reportExported(b, standIn.counts().Traces-before, int64(b.N))
 }
 
 func ddRootParallel(b *testing.B) {
 	startDD()
+	before := standIn.counts().Traces
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -66,6 +71,9 @@ func ddRootParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	tracer.Stop()
+	// Each trace is one root span: the traces the agent counted are the
+	// spans dd-trace-go delivered.
+	reportExported(b, standIn.counts().Traces-before, int64(b.N))
 }
 
 func ddChild(b *testing.B) {

@@ -45,7 +45,8 @@ func otelResource() oteltrace.SpanStartEventOption {
 }
 
 func otelRoot(b *testing.B) {
-	tp, tr := newOtel(&discardExporter{})
+	exp := &discardExporter{}
+	tp, tr := newOtel(exp)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -60,10 +61,12 @@ func otelRoot(b *testing.B) {
 	}
 	b.StopTimer()
 	tp.Shutdown(ctx)
+	reportExported(b, exp.spans.Load(), int64(b.N))
 }
 
 func otelRootParallel(b *testing.B) {
-	tp, tr := newOtel(&discardExporter{})
+	exp := &discardExporter{}
+	tp, tr := newOtel(exp)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -80,10 +83,12 @@ func otelRootParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	tp.Shutdown(ctx)
+	reportExported(b, exp.spans.Load(), int64(b.N))
 }
 
 func otelChild(b *testing.B) {
-	tp, tr := newOtel(&discardExporter{})
+	exp := &discardExporter{}
+	tp, tr := newOtel(exp)
 	ctx, root := tr.Start(context.Background(), spanName, otelResource())
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -100,6 +105,7 @@ func otelChild(b *testing.B) {
 	b.StopTimer()
 	root.End()
 	tp.Shutdown(context.Background())
+	reportExported(b, exp.spans.Load(), childSpans(b.N))
 }
 
 // TestOtelExports checks that the OpenTelemetry SDK, set up as in the

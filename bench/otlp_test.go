@@ -5,6 +5,7 @@ package bench
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,15 +141,34 @@ func otelOTLPStart(blocking bool) deliveredStart {
 // newOtelOTLP returns a provider whose batch span processor feeds
 // otlptracehttp, sending to the destination at url, and a tracer from it.
 func newOtelOTLP(b testing.TB, url string, opts ...sdktrace.BatchSpanProcessorOption) (*sdktrace.TracerProvider, oteltrace.Tracer) {
+	tp, tr, _ := newOtelOTLPCounted(b, url, opts...)
+	return tp, tr
+}
+
+// newOtelOTLPCounted is newOtelOTLP that also counts the spans the batch
+// span processor hands to the exporter: those it did not drop.
+func newOtelOTLPCounted(b testing.TB, url string, opts ...sdktrace.BatchSpanProcessorOption) (*sdktrace.TracerProvider, oteltrace.Tracer, *countingSpanExporter) {
 	exp, err := otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(url+"/v1/traces"))
 	if err != nil {
 		b.Fatalf("otlptracehttp.New: %v", err)
 	}
+	counted := &countingSpanExporter{SpanExporter: exp}
 	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp, opts...),
+		sdktrace.WithBatcher(counted, opts...),
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "bench"))),
 	)
-	return tp, tp.Tracer("github.com/ctxtrace/trace/bench")
+	return tp, tp.Tracer("github.com/ctxtrace/trace/bench"), counted
+}
+
+// countingSpanExporter counts the spans handed to the exporter it wraps.
+type countingSpanExporter struct {
+	sdktrace.SpanExporter
+	spans atomic.Int64
+}
+
+func (e *countingSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	e.spans.Add(int64(len(spans)))
+	return e.SpanExporter.ExportSpans(ctx, spans)
 }
 
 // otelTrace records BenchmarkDelivered's trace with OpenTelemetry: the
@@ -179,7 +199,7 @@ func otelTags(s oteltrace.Span) {
 // destination, behind the default batch span processor as in "otel".
 
 func otelOTLPRoot(b *testing.B) {
-	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -194,10 +214,11 @@ func otelOTLPRoot(b *testing.B) {
 	}
 	b.StopTimer()
 	tp.Shutdown(ctx)
+	reportExported(b, counted.spans.Load(), int64(b.N))
 }
 
 func otelOTLPRootParallel(b *testing.B) {
-	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -214,10 +235,11 @@ func otelOTLPRootParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	tp.Shutdown(ctx)
+	reportExported(b, counted.spans.Load(), int64(b.N))
 }
 
 func otelOTLPChild(b *testing.B) {
-	tp, tr := newOtelOTLP(b, sharedDiscardOTLP().srv.URL)
+	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
 	ctx, root := tr.Start(context.Background(), spanName, otelResource())
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -234,4 +256,5 @@ func otelOTLPChild(b *testing.B) {
 	b.StopTimer()
 	root.End()
 	tp.Shutdown(context.Background())
+	reportExported(b, counted.spans.Load(), childSpans(b.N))
 }

@@ -56,6 +56,7 @@ func oursRoot(b *testing.B) {
 	}
 	b.StopTimer()
 	tr.Shutdown(context.Background())
+	reportExported(b, int64(tr.Stats().SpansExported), int64(b.N))
 }
 
 func oursRootParallel(b *testing.B) {
@@ -74,6 +75,7 @@ func oursRootParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	tr.Shutdown(context.Background())
+	reportExported(b, int64(tr.Stats().SpansExported), int64(b.N))
 }
 
 func oursChild(b *testing.B) {
@@ -94,6 +96,7 @@ func oursChild(b *testing.B) {
 	b.StopTimer()
 	root.Finish()
 	tr.Shutdown(context.Background())
+	reportExported(b, int64(tr.Stats().SpansExported), childSpans(b.N))
 }
 
 // oursTrace records the trace of BenchmarkEncode and BenchmarkDelivered.

@@ -9,22 +9,25 @@ import (
 	"context"
 	"testing"
 
+	ctrace "github.com/ctxtrace/trace"
 	"github.com/ctxtrace/trace/ddtrace/tracer"
 )
 
 // startOursTracer starts ours' global tracer as startDD starts dd-trace-go's,
-// sending to the stand-in agent.
-func startOursTracer() {
+// sending to the stand-in agent, and returns the trace package's tracer
+// behind it, whose Stats say what was exported.
+func startOursTracer() *ctrace.Tracer {
 	tracer.Start(
 		tracer.WithAgentAddr(standIn.addr()),
 		tracer.WithLogStartup(false),
 		tracer.WithLogger(discardLogger{}),
 		tracer.WithService("bench"),
 	)
+	return ctrace.Default()
 }
 
 func oursTracerRoot(b *testing.B) {
-	startOursTracer()
+	tr := startOursTracer()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -36,10 +39,11 @@ func oursTracerRoot(b *testing.B) {
 	}
 	b.StopTimer()
 	tracer.Stop()
+	reportExported(b, int64(tr.Stats().SpansExported), int64(b.N))
 }
 
 func oursTracerRootParallel(b *testing.B) {
-	startOursTracer()
+	tr := startOursTracer()
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -53,10 +57,11 @@ func oursTracerRootParallel(b *testing.B) {
 	})
 	b.StopTimer()
 	tracer.Stop()
+	reportExported(b, int64(tr.Stats().SpansExported), int64(b.N))
 }
 
 func oursTracerChild(b *testing.B) {
-	startOursTracer()
+	tr := startOursTracer()
 	newRoot := func() (tracer.Span, context.Context) {
 		root := tracer.StartSpan(spanName, tracer.ResourceName(resourceName))
 		return root, tracer.ContextWithSpan(context.Background(), root)
@@ -77,4 +82,5 @@ func oursTracerChild(b *testing.B) {
 	b.StopTimer()
 	root.Finish()
 	tracer.Stop()
+	reportExported(b, int64(tr.Stats().SpansExported), childSpans(b.N))
 }

@@ -125,6 +125,21 @@ func BenchmarkChildSpan(b *testing.B) {
 	}
 }
 
+// reportExported reports exported%: the share of the started spans that
+// the tracer handed to its exporter (ours: SpansExported, delivered to the
+// stand-in agent; OpenTelemetry: given to the exporter by its batch span
+// processor, which drops what does not fit its queue). A tracer that drops
+// spans does less of the work the others pay for.
+func reportExported(b *testing.B, exported, started int64) {
+	if started > 0 {
+		b.ReportMetric(100*float64(exported)/float64(started), "exported%")
+	}
+}
+
+// childSpans is how many spans BenchmarkChildSpan starts for n children:
+// the children and their roots.
+func childSpans(n int) int64 { return int64(n + n/childrenPerRoot + 1) }
+
 // withCPU runs a span workload and reports cpu-ns/op besides: the CPU time
 // (user and system) of the whole process per op, the tracer's own
 // goroutines and the garbage collector included, from the tracer's start
