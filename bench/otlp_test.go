@@ -22,9 +22,6 @@ func init() {
 	// processor, which drops spans when its queue is full ("otel" in
 	// Delivered blocks instead: otelDelivered).
 	register(contender{name: "otel-default", rank: 3, delivered: otelDefaultDelivered})
-	// The span workloads only: as "otel", exporting with otlptracehttp to
-	// a discarding server instead of to a discarding SpanExporter.
-	register(contender{name: "otel-otlp", rank: 4, root: otelOTLPRoot, rootParallel: otelOTLPRootParallel, child: otelOTLPChild})
 }
 
 // A deliveredStart starts a tracer exporting over OTLP/HTTP to the
@@ -192,69 +189,4 @@ func otelTags(s oteltrace.Span) {
 	s.SetAttributes(attribute.String(keyTier, tier))
 	s.SetAttributes(attribute.Int(keyStatusCode, statusCode))
 	s.SetAttributes(attribute.Float64(keyWeight, weight))
-}
-
-// The otel-otlp column of the span workloads: otelRoot, otelRootParallel
-// and otelChild with otlptracehttp sending to the in-process discarding
-// destination, behind the default batch span processor as in "otel".
-
-func otelOTLPRoot(b *testing.B) {
-	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_, span := tr.Start(ctx, spanName, otelResource())
-		span.SetAttributes(
-			attribute.String(keyMethod, method),
-			attribute.Int(keyStatusCode, statusCode),
-			attribute.Float64(keyWeight, weight),
-		)
-		span.End()
-	}
-	b.StopTimer()
-	tp.Shutdown(ctx)
-	reportExported(b, counted.spans.Load(), int64(b.N))
-}
-
-func otelOTLPRootParallel(b *testing.B) {
-	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			_, span := tr.Start(ctx, spanName, otelResource())
-			span.SetAttributes(
-				attribute.String(keyMethod, method),
-				attribute.Int(keyStatusCode, statusCode),
-				attribute.Float64(keyWeight, weight),
-			)
-			span.End()
-		}
-	})
-	b.StopTimer()
-	tp.Shutdown(ctx)
-	reportExported(b, counted.spans.Load(), int64(b.N))
-}
-
-func otelOTLPChild(b *testing.B) {
-	tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL)
-	ctx, root := tr.Start(context.Background(), spanName, otelResource())
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 1; i <= b.N; i++ {
-		_, child := tr.Start(ctx, childName)
-		child.End()
-		if i%childrenPerRoot == 0 {
-			b.StopTimer()
-			root.End()
-			ctx, root = tr.Start(context.Background(), spanName, otelResource())
-			b.StartTimer()
-		}
-	}
-	b.StopTimer()
-	root.End()
-	tp.Shutdown(context.Background())
-	reportExported(b, counted.spans.Load(), childSpans(b.N))
 }
