@@ -13,8 +13,13 @@ type fields struct {
 	n           int
 }
 
-// maxFields is the most headers one style writes at once.
-const maxFields = 5
+// maxFields is the most headers written at once: Datadog's five and W3C's
+// two, which styled.Inject writes together (maxStyleFields is one style's
+// most).
+const (
+	maxFields      = 7
+	maxStyleFields = 5
+)
 
 // add adds header k, whose canonical HTTP form is canon, with the value v.
 func (f *fields) add(k, canon, v string) {
@@ -29,30 +34,42 @@ func (f *fields) addBytes(k, canon string, from, to int) {
 	f.n++
 }
 
-// headerValues is what an http.Header gets from one propagator, in one
+// headerValues is what an http.Header gets from the propagators, in one
 // allocation: the header values, and the bytes of those formatted. Its
 // strings point into buf, which is never written once they are made. Each
 // size is a size class: 128 bytes hold a traceparent and our tracestate,
 // 160 Datadog's ids, priority and x-datadog-tags, 256 either with more
-// tags or an origin (BenchmarkInjectExtract).
+// tags or an origin, 288 both styles' headers, 384 both with more tags
+// (BenchmarkInjectExtract, BenchmarkInjectExtractDefault).
 type (
 	headerValues2 struct {
 		vals [2]string
 		buf  [128 - 2*16]byte
 	}
 	headerValues160 struct {
-		vals [maxFields]string
-		buf  [160 - maxFields*16]byte
+		vals [maxStyleFields]string
+		buf  [160 - maxStyleFields*16]byte
 	}
 	headerValues256 struct {
+		vals [maxStyleFields]string
+		buf  [256 - maxStyleFields*16]byte
+	}
+	headerValues288 struct {
 		vals [maxFields]string
-		buf  [256 - maxFields*16]byte
+		buf  [288 - maxFields*16]byte
+	}
+	headerValues384 struct {
+		vals [maxFields]string
+		buf  [384 - maxFields*16]byte
 	}
 )
 
-// headerBufLen is the most bytes of formatted values that go into a
-// headerValues.
-const headerBufLen = len(headerValues256{}.buf)
+// headerBufLen is the most bytes of one style's formatted values that go
+// into a headerValues, allHeadersBufLen of all styles' together.
+const (
+	headerBufLen     = len(headerValues256{}.buf)
+	allHeadersBufLen = len(headerValues384{}.buf)
+)
 
 // headerStrings returns n slots for header values, and b as a string, in
 // one allocation when they fit in a headerValues.
@@ -61,11 +78,17 @@ func headerStrings(n int, b []byte) ([]string, string) {
 	case n <= 2 && len(b) <= len(headerValues2{}.buf):
 		x := new(headerValues2)
 		return x.vals[:n], unsafe.String(&x.buf[0], copy(x.buf[:], b))
-	case len(b) <= len(headerValues160{}.buf):
+	case n <= maxStyleFields && len(b) <= len(headerValues160{}.buf):
 		x := new(headerValues160)
 		return x.vals[:n], unsafe.String(&x.buf[0], copy(x.buf[:], b))
-	case len(b) <= headerBufLen:
+	case n <= maxStyleFields && len(b) <= headerBufLen:
 		x := new(headerValues256)
+		return x.vals[:n], unsafe.String(&x.buf[0], copy(x.buf[:], b))
+	case n <= maxFields && len(b) <= len(headerValues288{}.buf):
+		x := new(headerValues288)
+		return x.vals[:n], unsafe.String(&x.buf[0], copy(x.buf[:], b))
+	case n <= maxFields && len(b) <= allHeadersBufLen:
+		x := new(headerValues384)
 		return x.vals[:n], unsafe.String(&x.buf[0], copy(x.buf[:], b))
 	}
 	return make([]string, n), string(b)

@@ -44,7 +44,7 @@ func b3TraceID(id TraceID) string {
 
 func (p b3MultiPropagator) Extract(r TextMapReader) (SpanContext, error) {
 	var h headerSet
-	if err := collect(r, &h); err != nil {
+	if err := collect(r, &h, nil); err != nil {
 		return SpanContext{}, err
 	}
 	return p.extractFrom(&h)
@@ -149,7 +149,7 @@ func (b3SinglePropagator) Inject(sc SpanContext, w TextMapWriter) error {
 
 func (p b3SinglePropagator) Extract(r TextMapReader) (SpanContext, error) {
 	var h headerSet
-	if err := collect(r, &h); err != nil {
+	if err := collect(r, &h, nil); err != nil {
 		return SpanContext{}, err
 	}
 	return p.extractFrom(&h)

@@ -45,7 +45,7 @@ func (baggagePropagator) Inject(sc SpanContext, w TextMapWriter) error {
 
 func (p baggagePropagator) Extract(r TextMapReader) (SpanContext, error) {
 	var h headerSet
-	if err := collect(r, &h); err != nil {
+	if err := collect(r, &h, nil); err != nil {
 		return SpanContext{}, err
 	}
 	return p.extractFrom(&h)

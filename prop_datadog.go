@@ -46,7 +46,18 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	// then into one string: one allocation for the four values and, for
 	// an http.Header, the slices that hold them (see fields.writeTo).
 	var buf [160]byte
-	b := strconv.AppendUint(buf[:0], sc.traceID.Lower(), 10)
+	var out fields
+	b := p.appendHeaders(buf[:0], sc, w, &out)
+	out.writeTo(w, b)
+	return nil
+}
+
+// appendHeaders appends the values of the x-datadog-* headers for a valid
+// sc to b and adds them to out; the ot-baggage-* headers, and a
+// propagation error, it writes at once.
+func (p datadogPropagator) appendHeaders(b []byte, sc SpanContext, w TextMapWriter, out *fields) []byte {
+	start := len(b)
+	b = strconv.AppendUint(b, sc.traceID.Lower(), 10)
 	t := len(b)
 	b = strconv.AppendUint(b, sc.spanID, 10)
 	sp := len(b)
@@ -58,8 +69,7 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 	if p.tagsMax > 0 {
 		b, reason = appendDDTags(b, sc, p.tagsMax)
 	}
-	var out fields
-	out.addBytes(hdrDDTraceID, canonDDTraceID, 0, t)
+	out.addBytes(hdrDDTraceID, canonDDTraceID, start, t)
 	out.addBytes(hdrDDParentID, canonDDParentID, t, sp)
 	if sc.hasPriority {
 		out.addBytes(hdrDDPriority, canonDDPriority, sp, pr)
@@ -74,8 +84,7 @@ func (p datadogPropagator) Inject(sc SpanContext, w TextMapWriter) error {
 		sc.setPropagationError(reason)
 	}
 	injectOTBaggage(sc, w)
-	out.writeTo(w, b)
-	return nil
+	return b
 }
 
 // injectOTBaggage writes sc's baggage as ot-baggage-* headers, one per
@@ -134,7 +143,7 @@ func appendDDTags(b []byte, sc SpanContext, max int) ([]byte, string) {
 
 func (p datadogPropagator) Extract(r TextMapReader) (SpanContext, error) {
 	var h headerSet
-	if err := collect(r, &h); err != nil {
+	if err := collect(r, &h, nil); err != nil {
 		return SpanContext{}, err
 	}
 	return p.extractFrom(&h)

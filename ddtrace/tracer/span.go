@@ -97,8 +97,8 @@ func StartSpan(operationName string, opts ...StartSpanOption) Span {
 		_, s := trace.Start(context.Background(), operationName)
 		return span{s}
 	}
-	sc, topts := startOptions(nil, opts)
-	ctx := sc.cfg.Context
+	sc, topts := startOptions(context.Background(), opts)
+	ctx := sc.cfg.Context // an option may set it
 	if ctx == nil {
 		ctx = context.Background()
 	}
