@@ -112,7 +112,16 @@ func (t *Tracer) Inject(ctx context.Context, carrier TextMapWriter) error {
 	if carrier == nil {
 		return ErrInvalidCarrier
 	}
-	sc := SpanContextFromContext(ctx)
+	return t.InjectSpanContext(SpanContextFromContext(ctx), carrier)
+}
+
+// InjectSpanContext writes sc into carrier with t's propagator: Inject for
+// a span context held apart from a context.Context, such as one that
+// ExtractSpanContext or Span.Context returned.
+func (t *Tracer) InjectSpanContext(sc SpanContext, carrier TextMapWriter) error {
+	if carrier == nil {
+		return ErrInvalidCarrier
+	}
 	if !sc.IsValid() && sc.baggage == nil {
 		return ErrInvalidSpanContext
 	}

@@ -20,30 +20,40 @@ import (
 // its extract of a context from the same header, as the workloads of
 // propagation_test.go (one client and one server hop of a request).
 //
-//   - Default, ours: Tracer.Inject(ctx carrying the span) and
-//     Tracer.ExtractSpanContext, the tracer made with its defaults (the
-//     datadog, tracecontext and baggage styles).
+//   - Default, ours: dd-trace-go's program below with the module prefix
+//     replaced (ours' ddtrace/tracer, oursDDInjectExtract).
+//   - Default, ours-native: ours' own API, Tracer.Inject(ctx carrying the
+//     span) and Tracer.ExtractSpanContext, the tracer made with its
+//     defaults (the datadog, tracecontext and baggage styles).
 //   - Default, ddtrace: tracer.Inject(span.Context()) and tracer.Extract,
 //     tracer.Start with its defaults (the same three styles), against the
 //     stand-in agent.
-//   - TracerW3C, ours: the same calls as Default with a tracer made with
-//     WithPropagator of the tracecontext style alone.
+//   - TracerW3C, ours: the same calls as Default's ours, started with
+//     DD_TRACE_PROPAGATION_STYLE=tracecontext; ours-native: Default's
+//     ours-native with a tracer made with WithPropagator of the
+//     tracecontext style alone.
 //   - TracerW3C, otel: propagation.TraceContext's Inject(ctx) and
 //     Extract(ctx), what otel's own API offers (the workload of
 //     InjectExtractTraceContext/otel: the span continues a remote parent
 //     whose tracestate is ours, so that the headers are the same size).
 func BenchmarkInjectExtractDefault(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
-		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursTracerInjectExtract(tb, nil) })
+		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursDDInjectExtract(tb, false) })
 	})
 	b.Run("ddtrace", func(b *testing.B) { runInjectExtract(b, ddTracerInjectExtract) })
+	b.Run("ours-native", func(b *testing.B) {
+		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursTracerInjectExtract(tb, nil) })
+	})
 }
 
 func BenchmarkInjectExtractTracerW3C(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
-		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursTracerInjectExtract(tb, []string{"tracecontext"}) })
+		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursDDInjectExtract(tb, true) })
 	})
 	b.Run("otel", func(b *testing.B) { runInjectExtract(b, otelInjectExtract) })
+	b.Run("ours-native", func(b *testing.B) {
+		runInjectExtract(b, func(tb testing.TB) injectExtract { return oursTracerInjectExtract(tb, []string{"tracecontext"}) })
+	})
 }
 
 // oursTracerInjectExtract: styles nil means the tracer's defaults.

@@ -1,8 +1,6 @@
 package tracer
 
 import (
-	"context"
-
 	"github.com/ctxtrace/trace"
 )
 
@@ -37,7 +35,7 @@ func Inject(ctx SpanContext, carrier any) error {
 	if !sc.IsValid() {
 		return ErrInvalidSpanContext
 	}
-	return trace.Default().Inject(trace.ContextWithSpanContext(context.Background(), sc), w)
+	return trace.Default().InjectSpanContext(sc, w)
 }
 
 // Extract reads a span context from carrier, which must be a
