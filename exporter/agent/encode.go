@@ -245,7 +245,7 @@ func (e *encoder) meta(k, v string) {
 
 func (e *encoder) metric(k string, v float64) {
 	e.str(k)
-	_ = e.enc.EncodeFloat64(v)
+	e.p.buf.putFloat(v)
 	e.count++
 }
 
@@ -258,8 +258,8 @@ func (e *encoder) raw(pair []byte) {
 // str writes a string: itself in v0.4, its index in the table in v0.5.
 func (e *encoder) str(s string) {
 	if e.p.v05 {
-		_ = e.enc.EncodeUint(uint64(e.dict.index(s)))
+		e.p.buf.putUint(uint64(e.dict.index(s)))
 		return
 	}
-	_ = e.enc.EncodeString(s)
+	e.p.buf.putString(s)
 }

@@ -34,9 +34,12 @@ type wbuf struct {
 // Write and WriteString append to cur when it has room, inline: a
 // generic function here costs a call with its dictionary on every one of
 // the encoder's writes (BenchmarkEncode).
+// They reslice cur in place and copy: an append would write cur's pointer
+// back, a write barrier on every write while the garbage collector marks.
 func (w *wbuf) Write(p []byte) (int, error) {
-	if len(w.cur)+len(p) <= cap(w.cur) {
-		w.cur = append(w.cur, p...)
+	if l := len(w.cur); l+len(p) <= cap(w.cur) {
+		w.cur = w.cur[:l+len(p)]
+		copy(w.cur[l:], p)
 		w.n += len(p)
 		return len(p), nil
 	}
@@ -44,8 +47,9 @@ func (w *wbuf) Write(p []byte) (int, error) {
 }
 
 func (w *wbuf) WriteString(s string) (int, error) {
-	if len(w.cur)+len(s) <= cap(w.cur) {
-		w.cur = append(w.cur, s...)
+	if l := len(w.cur); l+len(s) <= cap(w.cur) {
+		w.cur = w.cur[:l+len(s)]
+		copy(w.cur[l:], s)
 		w.n += len(s)
 		return len(s), nil
 	}
@@ -70,7 +74,9 @@ func (w *wbuf) WriteByte(c byte) error {
 	if len(w.cur) == cap(w.cur) && !w.next() {
 		return errOverBudget
 	}
-	w.cur = append(w.cur, c)
+	l := len(w.cur)
+	w.cur = w.cur[:l+1]
+	w.cur[l] = c
 	w.n++
 	return nil
 }

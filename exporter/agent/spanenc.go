@@ -127,17 +127,17 @@ func (e *encoder) metricsMap(c trace.Chunk, s trace.Snapshot, idx, reserved int)
 // head writes what comes before meta: a map header and the first fields in
 // v0.4, the fixed array of twelve in v0.5.
 func (e *encoder) head(s trace.Snapshot, links int) {
-	enc, buf, k := e.enc, &e.p.buf, e.k
+	buf, k := &e.p.buf, e.k
 	if e.p.v05 {
 		buf.WriteByte(0x90 | 12)
 		e.str(s.Service())
 		e.str(s.Name())
 		e.str(s.Resource())
-		_ = enc.EncodeUint(s.TraceID().Lower())
-		_ = enc.EncodeUint(s.SpanID())
-		_ = enc.EncodeUint(s.ParentID())
-		_ = enc.EncodeInt(s.Start().UnixNano())
-		_ = enc.EncodeInt(int64(s.Duration()))
+		buf.putUint(s.TraceID().Lower())
+		buf.putUint(s.SpanID())
+		buf.putUint(s.ParentID())
+		buf.putInt(s.Start().UnixNano())
+		buf.putInt(int64(s.Duration()))
 	} else {
 		fields := 11
 		if s.Type() != "" {
@@ -149,7 +149,7 @@ func (e *encoder) head(s trace.Snapshot, links int) {
 		if e.ev == evNative {
 			fields++
 		}
-		_ = enc.EncodeMapLen(fields)
+		buf.putMapLen(fields)
 		buf.Write(k.service)
 		e.str(s.Service())
 		buf.Write(k.name)
@@ -161,15 +161,15 @@ func (e *encoder) head(s trace.Snapshot, links int) {
 			e.str(s.Type())
 		}
 		buf.Write(k.traceID)
-		_ = enc.EncodeUint(s.TraceID().Lower())
+		buf.putUint(s.TraceID().Lower())
 		buf.Write(k.spanID)
-		_ = enc.EncodeUint(s.SpanID())
+		buf.putUint(s.SpanID())
 		buf.Write(k.parentID)
-		_ = enc.EncodeUint(s.ParentID())
+		buf.putUint(s.ParentID())
 		buf.Write(k.start)
-		_ = enc.EncodeInt(s.Start().UnixNano())
+		buf.putInt(s.Start().UnixNano())
 		buf.Write(k.duration)
-		_ = enc.EncodeInt(int64(s.Duration()))
+		buf.putInt(int64(s.Duration()))
 	}
 	if s.IsError() {
 		buf.Write(k.errorOne)
@@ -204,7 +204,7 @@ func (e *encoder) tid(hi uint64) {
 	id.AppendHex16(hx[1:1], hi)
 	e.p.buf.Write(e.k.tidKey)
 	if e.p.v05 {
-		_ = e.enc.EncodeUint(uint64(e.dict.indexBytes(hx[1:])))
+		e.p.buf.putUint(uint64(e.dict.indexBytes(hx[1:])))
 	} else {
 		e.p.buf.Write(hx[:])
 	}

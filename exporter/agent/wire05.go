@@ -65,11 +65,37 @@ const maxDictKey = 1 << 10
 // dictionary builds the string table of the v0.5 payload being built, in
 // the payload's dict buffer.
 type dictionary struct {
-	p     *payload
-	enc   *msgpack.Encoder
-	ids   map[string]uint32 // keys are copies: they pin no span
-	n     uint32
-	added []string // keys added since the last mark
+	p   *payload
+	ids map[string]uint32 // keys are copies: they pin no span
+	n   uint32
+	// keys are ids' keys by index: "" at the index of a string added
+	// without a key (longer than maxDictKey).
+	keys []string
+	// recent holds strings of keys looked up last, one per slot, with
+	// their indexes: the same keys and values recur on every span of a
+	// chunk, and comparing with the one in the slot costs far less than a
+	// map lookup.
+	recent [recentSlots]recentString
+}
+
+// recentSlots is how many strings dictionary.recent holds.
+const recentSlots = 64
+
+// recentString is a slot of dictionary.recent. The zero slot holds "",
+// which is always at index 0 (seeds05).
+type recentString struct {
+	s string
+	i uint32
+}
+
+// recentSlot picks s's slot from its length and three of its bytes.
+func recentSlot(s string) int {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	h := uint64(n) | uint64(s[0])<<16 | uint64(s[n/2])<<24 | uint64(s[n-1])<<32
+	return int((h * 0x9e3779b97f4a7c15) >> (64 - 6)) // 6 bits: recentSlots
 }
 
 // dictMark is where the table stood before a span, to take the span back
@@ -81,7 +107,6 @@ type dictMark struct {
 
 // mark notes where the table stands.
 func (d *dictionary) mark() dictMark {
-	d.added = d.added[:0]
 	if d.p == nil || !d.p.v05 {
 		return dictMark{}
 	}
@@ -95,11 +120,15 @@ func (d *dictionary) rollback(m dictMark) {
 		return
 	}
 	d.p.dict.Truncate(m.len)
-	d.n, d.p.strings = m.n, int(m.n)
-	for _, k := range d.added {
-		delete(d.ids, k)
+	for _, k := range d.keys[m.n:] {
+		if k != "" { // "" itself is a seed, never added after
+			delete(d.ids, k)
+		}
 	}
-	d.added = d.added[:0]
+	clear(d.keys[m.n:])
+	d.keys = d.keys[:m.n]
+	d.n, d.p.strings = m.n, int(m.n)
+	d.recent = [recentSlots]recentString{} // it may hold strings taken out
 }
 
 // start begins p's table: its headers and the seeds. It reports false when
@@ -107,11 +136,10 @@ func (d *dictionary) rollback(m dictMark) {
 func (d *dictionary) start(p *payload) bool {
 	p.v05 = true
 	p.dict = wbuf{mem: p.buf.mem}
-	if d.enc == nil {
-		d.enc = msgpack.NewEncoder(nil)
-	}
-	d.enc.Reset(&p.dict)
 	d.p = p
+	d.recent = [recentSlots]recentString{}
+	clear(d.keys)
+	d.keys = d.keys[:0]
 	if d.ids == nil {
 		d.ids = make(map[string]uint32, 256)
 	}
@@ -121,31 +149,44 @@ func (d *dictionary) start(p *payload) bool {
 	// patched by seal.
 	p.dict.Write([]byte{0x92, array32, 0, 0, 0, 0})
 	for _, s := range seeds05 {
-		d.ids[s] = d.add(s)
+		i := d.add(s)
+		d.ids[s], d.keys[i] = i, s
 	}
 	return !p.dict.over
 }
 
 // add writes s at the end of the table and returns its index.
 func (d *dictionary) add(s string) uint32 {
-	_ = d.enc.EncodeString(s)
+	d.p.dict.putString(s)
 	i := d.n
 	d.n++
+	d.keys = append(d.keys, "")
 	d.p.strings = int(d.n)
 	return i
 }
 
 // index returns s's index, adding it to the table if it is new.
 func (d *dictionary) index(s string) uint32 {
-	if i, ok := d.ids[s]; ok {
-		return i
+	r := &d.recent[recentSlot(s)]
+	if r.s == s {
+		return r.i
 	}
+	if len(s) > maxDictKey {
+		return d.add(s) // added each time: never in ids, nor in recent
+	}
+	i, ok := d.ids[s]
+	if !ok {
+		i = d.insert(s)
+	}
+	r.s, r.i = d.keys[i], i
+	return i
+}
+
+// insert adds s, new and short, to the table and to ids.
+func (d *dictionary) insert(s string) uint32 {
 	i := d.add(s)
-	if len(s) <= maxDictKey {
-		k := strings.Clone(s)
-		d.ids[k] = i
-		d.added = append(d.added, k)
-	}
+	k := strings.Clone(s)
+	d.ids[k], d.keys[i] = i, k
 	return i
 }
 
@@ -155,5 +196,8 @@ func (d *dictionary) indexBytes(b []byte) uint32 {
 	if i, ok := d.ids[string(b)]; ok {
 		return i
 	}
-	return d.index(string(b))
+	if len(b) > maxDictKey {
+		return d.add(string(b))
+	}
+	return d.insert(string(b))
 }
