@@ -44,68 +44,89 @@ func otelResource() oteltrace.SpanStartEventOption {
 	return oteltrace.WithAttributes(attribute.String("resource.name", resourceName))
 }
 
-func otelRoot(b *testing.B) {
+// An otelSetup starts an OpenTelemetry tracer provider for a span
+// workload and returns it, a tracer from it and how many spans its batch
+// span processor has handed to the exporter so far.
+type otelSetup func(b *testing.B) (*sdktrace.TracerProvider, oteltrace.Tracer, func() int64)
+
+// otelDiscarding is the "otel" setup: the default batch span processor
+// feeding a discardExporter.
+func otelDiscarding(*testing.B) (*sdktrace.TracerProvider, oteltrace.Tracer, func() int64) {
 	exp := &discardExporter{}
 	tp, tr := newOtel(exp)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_, span := tr.Start(ctx, spanName, otelResource())
-		span.SetAttributes(
-			attribute.String(keyMethod, method),
-			attribute.Int(keyStatusCode, statusCode),
-			attribute.Float64(keyWeight, weight),
-		)
-		span.End()
-	}
-	b.StopTimer()
-	tp.Shutdown(ctx)
-	reportExported(b, exp.spans.Load(), int64(b.N))
+	return tp, tr, exp.spans.Load
 }
 
-func otelRootParallel(b *testing.B) {
-	exp := &discardExporter{}
-	tp, tr := newOtel(exp)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			_, span := tr.Start(ctx, spanName, otelResource())
-			span.SetAttributes(
-				attribute.String(keyMethod, method),
-				attribute.Int(keyStatusCode, statusCode),
-				attribute.Float64(keyWeight, weight),
-			)
-			span.End()
+var (
+	otelRoot         = otelRootWith(otelDiscarding)
+	otelRootParallel = otelRootParallelWith(otelDiscarding)
+	otelChild        = otelChildWith(otelDiscarding)
+)
+
+func otelRootWith(setup otelSetup) func(*testing.B) {
+	return func(b *testing.B) {
+		tp, tr, exported := setup(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			otelRootSpan(ctx, tr)
 		}
-	})
-	b.StopTimer()
-	tp.Shutdown(ctx)
-	reportExported(b, exp.spans.Load(), int64(b.N))
+		b.StopTimer()
+		tp.Shutdown(ctx)
+		reportExported(b, exported(), int64(b.N))
+	}
 }
 
-func otelChild(b *testing.B) {
-	exp := &discardExporter{}
-	tp, tr := newOtel(exp)
-	ctx, root := tr.Start(context.Background(), spanName, otelResource())
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 1; i <= b.N; i++ {
-		_, child := tr.Start(ctx, childName)
-		child.End()
-		if i%childrenPerRoot == 0 {
-			b.StopTimer()
-			root.End()
-			ctx, root = tr.Start(context.Background(), spanName, otelResource())
-			b.StartTimer()
-		}
+func otelRootParallelWith(setup otelSetup) func(*testing.B) {
+	return func(b *testing.B) {
+		tp, tr, exported := setup(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				otelRootSpan(ctx, tr)
+			}
+		})
+		b.StopTimer()
+		tp.Shutdown(ctx)
+		reportExported(b, exported(), int64(b.N))
 	}
-	b.StopTimer()
-	root.End()
-	tp.Shutdown(context.Background())
-	reportExported(b, exp.spans.Load(), childSpans(b.N))
+}
+
+// otelRootSpan is one op of RootSpan3Tags with OpenTelemetry.
+func otelRootSpan(ctx context.Context, tr oteltrace.Tracer) {
+	_, span := tr.Start(ctx, spanName, otelResource())
+	span.SetAttributes(
+		attribute.String(keyMethod, method),
+		attribute.Int(keyStatusCode, statusCode),
+		attribute.Float64(keyWeight, weight),
+	)
+	span.End()
+}
+
+func otelChildWith(setup otelSetup) func(*testing.B) {
+	return func(b *testing.B) {
+		tp, tr, exported := setup(b)
+		ctx, root := tr.Start(context.Background(), spanName, otelResource())
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 1; i <= b.N; i++ {
+			_, child := tr.Start(ctx, childName)
+			child.End()
+			if i%childrenPerRoot == 0 {
+				b.StopTimer()
+				root.End()
+				ctx, root = tr.Start(context.Background(), spanName, otelResource())
+				b.StartTimer()
+			}
+		}
+		b.StopTimer()
+		root.End()
+		tp.Shutdown(context.Background())
+		reportExported(b, exported(), childSpans(b.N))
+	}
 }
 
 // TestOtelExports checks that the OpenTelemetry SDK, set up as in the

@@ -3,11 +3,10 @@
 package bench
 
 import (
-	"context"
 	"testing"
 
-	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 func init() {
@@ -17,77 +16,25 @@ func init() {
 	// (otel-otlp: it drops what does not fit its queue) or blocking when
 	// its queue is full (otel-otlp-blocking: it exports every span, as
 	// ours does; see exported%).
-	register(contender{name: "otel-otlp", rank: 4,
-		root: otelOTLPRoot(), rootParallel: otelOTLPRootParallel(), child: otelOTLPChild()})
-	register(contender{name: "otel-otlp-blocking", rank: 6,
-		root:         otelOTLPRoot(sdktrace.WithBlocking()),
-		rootParallel: otelOTLPRootParallel(sdktrace.WithBlocking()),
-		child:        otelOTLPChild(sdktrace.WithBlocking())})
-}
-
-func otelOTLPRoot(opts ...sdktrace.BatchSpanProcessorOption) func(*testing.B) {
-	return func(b *testing.B) {
-		tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL, opts...)
-		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			_, span := tr.Start(ctx, spanName, otelResource())
-			span.SetAttributes(
-				attribute.String(keyMethod, method),
-				attribute.Int(keyStatusCode, statusCode),
-				attribute.Float64(keyWeight, weight),
-			)
-			span.End()
-		}
-		b.StopTimer()
-		tp.Shutdown(ctx)
-		reportExported(b, counted.spans.Load(), int64(b.N))
+	for _, c := range []struct {
+		name  string
+		rank  int
+		setup otelSetup
+	}{
+		{"otel-otlp", 4, otelOTLP()},
+		{"otel-otlp-blocking", 6, otelOTLP(sdktrace.WithBlocking())},
+	} {
+		register(contender{name: c.name, rank: c.rank,
+			root: otelRootWith(c.setup), rootParallel: otelRootParallelWith(c.setup), child: otelChildWith(c.setup)})
 	}
 }
 
-func otelOTLPRootParallel(opts ...sdktrace.BatchSpanProcessorOption) func(*testing.B) {
-	return func(b *testing.B) {
+// otelOTLP is the setup of the otel-otlp columns: otlptracehttp sending
+// to the in-process discarding destination, behind a batch span processor
+// with opts.
+func otelOTLP(opts ...sdktrace.BatchSpanProcessorOption) otelSetup {
+	return func(b *testing.B) (*sdktrace.TracerProvider, oteltrace.Tracer, func() int64) {
 		tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL, opts...)
-		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_, span := tr.Start(ctx, spanName, otelResource())
-				span.SetAttributes(
-					attribute.String(keyMethod, method),
-					attribute.Int(keyStatusCode, statusCode),
-					attribute.Float64(keyWeight, weight),
-				)
-				span.End()
-			}
-		})
-		b.StopTimer()
-		tp.Shutdown(ctx)
-		reportExported(b, counted.spans.Load(), int64(b.N))
-	}
-}
-
-func otelOTLPChild(opts ...sdktrace.BatchSpanProcessorOption) func(*testing.B) {
-	return func(b *testing.B) {
-		tp, tr, counted := newOtelOTLPCounted(b, sharedDiscardOTLP().srv.URL, opts...)
-		ctx, root := tr.Start(context.Background(), spanName, otelResource())
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 1; i <= b.N; i++ {
-			_, child := tr.Start(ctx, childName)
-			child.End()
-			if i%childrenPerRoot == 0 {
-				b.StopTimer()
-				root.End()
-				ctx, root = tr.Start(context.Background(), spanName, otelResource())
-				b.StartTimer()
-			}
-		}
-		b.StopTimer()
-		root.End()
-		tp.Shutdown(context.Background())
-		reportExported(b, counted.spans.Load(), childSpans(b.N))
+		return tp, tr, counted.spans.Load
 	}
 }
