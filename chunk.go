@@ -178,7 +178,6 @@ func (ts *traceState) finish(s *Span) {
 		}
 		return
 	}
-	s.tracer.stats.queued.add(s.spanID)
 	var c Chunk
 	if ts.open == 0 && len(ts.finished) == 0 && !ts.oneUsed && ts.one[0].s == s {
 		// The common single-span trace: no slice to allocate.

@@ -206,7 +206,10 @@ func (e *encoder) chunk(c trace.Chunk, dropP0 bool) {
 func (e *encoder) spanOrder(c trace.Chunk, onlyKept bool) []int {
 	e.order = e.order[:0]
 	n, root := c.Len(), 0
-	for i := range n {
+	// A chunk holds at most one local root (its trace's), and finishes
+	// with it when the trace is whole: looked for from the end, it is
+	// found at once, without reading every span before the encoder does.
+	for i := n - 1; i > 0; i-- {
 		if c.Span(i).IsLocalRoot() {
 			root = i
 			break
