@@ -274,21 +274,7 @@ func runDeliveredStats(b *testing.B, start func(p *agentProcess) (trace func(), 
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.StopTimer()
-	var cpu time.Duration
-	for done := 0; done < b.N; {
-		n := min(deliveredBurst, b.N-done)
-		trace, stop := start(p)
-		cpu0 := cpuTime()
-		b.StartTimer()
-		burst(n, trace)
-		b.StopTimer()
-		stop()
-		cpu += cpuTime() - cpu0
-		done += n
-	}
+	cpu := bursts(b, func() (func(), func()) { return start(p) })
 	after, err := p.counts()
 	if err != nil {
 		b.Fatal(err)
@@ -298,15 +284,8 @@ func runDeliveredStats(b *testing.B, start func(p *agentProcess) (trace func(), 
 		b.Fatal(err)
 	}
 	got := after.sub(before)
-	if got.Bad > 0 {
-		b.Fatalf("stand-in agent could not decode %d payloads", got.Bad)
-	}
-	if cpu > 0 {
-		b.ReportMetric(float64(got.Spans)/cpu.Seconds(), "spans/cpu-s")
-	}
-	b.ReportMetric(100*float64(got.Spans)/float64(int64(b.N)*traceSpans), "delivered%")
 	b.ReportMetric(100*float64(hits1-hits0)/float64(b.N), "stats%")
-	b.ReportMetric(0, "ns/op")
+	reportDelivered(b, "stand-in agent", got.Spans, got.Bad, cpu)
 }
 
 // TestStatsDelivers checks BenchmarkDeliveredStats's setup for both

@@ -66,38 +66,13 @@ func runOTLPDelivered(b *testing.B, start deliveredStart) {
 	if err != nil {
 		b.Fatalf("otlpsink: %v", err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.StopTimer()
-	var cpu time.Duration
-	for done := 0; done < b.N; {
-		n := min(deliveredBurst, b.N-done)
-		trace, stop := start(b, p.url)
-		cpu0 := cpuTime()
-		b.StartTimer()
-		burst(n, trace)
-		b.StopTimer()
-		stop()
-		cpu += cpuTime() - cpu0
-		done += n
-	}
+	cpu := bursts(b, func() (func(), func()) { return start(b, p.url) })
 	after, err := p.counts()
 	if err != nil {
 		b.Fatalf("otlpsink: %v", err)
 	}
 	got := after.sub(before)
-	if got.Bad > 0 {
-		b.Fatalf("otlpsink refused %d requests", got.Bad)
-	}
-	started := int64(b.N) * traceSpans
-	if got.Spans > started {
-		b.Fatalf("otlpsink counted %d spans, more than the %d started", got.Spans, started)
-	}
-	if cpu > 0 {
-		b.ReportMetric(float64(got.Spans)/cpu.Seconds(), "spans/cpu-s")
-	}
-	b.ReportMetric(100*float64(got.Spans)/float64(started), "delivered%")
-	b.ReportMetric(0, "ns/op")
+	reportDelivered(b, "otlpsink", got.Spans, got.Bad, cpu)
 }
 
 // oursOTLPStart: ours with exporter/otlp and its defaults.

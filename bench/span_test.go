@@ -223,13 +223,28 @@ func runDelivered(b *testing.B, start func(p *agentProcess) (trace func(), stop 
 	if err != nil {
 		b.Fatalf("stand-in agent process: %v", err)
 	}
+	cpu := bursts(b, func() (func(), func()) { return start(p) })
+	after, err := p.counts()
+	if err != nil {
+		b.Fatalf("stand-in agent process: %v", err)
+	}
+	got := after.sub(before)
+	reportDelivered(b, "stand-in agent", got.Spans, got.Bad, cpu)
+}
+
+// bursts runs b.N traces in bursts of deliveredBurst (the last one
+// shorter): for each burst, start gives a fresh tracer (neither timed nor
+// counted), GOMAXPROCS goroutines record the burst's traces with it
+// (timed), then its stop flushes it. It returns the CPU time of this
+// process from the start of each burst to the return of its stop, summed.
+func bursts(b *testing.B, start func() (trace func(), stop func())) time.Duration {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.StopTimer()
 	var cpu time.Duration
 	for done := 0; done < b.N; {
 		n := min(deliveredBurst, b.N-done)
-		trace, stop := start(p)
+		trace, stop := start()
 		cpu0 := cpuTime()
 		b.StartTimer()
 		burst(n, trace)
@@ -238,22 +253,25 @@ func runDelivered(b *testing.B, start func(p *agentProcess) (trace func(), stop 
 		cpu += cpuTime() - cpu0
 		done += n
 	}
-	after, err := p.counts()
-	if err != nil {
-		b.Fatalf("stand-in agent process: %v", err)
-	}
-	got := after.sub(before)
-	if got.Bad > 0 {
-		b.Fatalf("stand-in agent could not decode %d payloads", got.Bad)
+	return cpu
+}
+
+// reportDelivered reports spans/cpu-s and delivered% for the spans the
+// destination dest counted over the b.N traces, and suppresses ns/op. It
+// fails the benchmark when dest refused payloads or counted more spans
+// than were started.
+func reportDelivered(b *testing.B, dest string, spans, bad int64, cpu time.Duration) {
+	if bad > 0 {
+		b.Fatalf("%s refused %d payloads", dest, bad)
 	}
 	started := int64(b.N) * traceSpans
-	if got.Spans > started {
-		b.Fatalf("stand-in agent counted %d spans, more than the %d started", got.Spans, started)
+	if spans > started {
+		b.Fatalf("%s counted %d spans, more than the %d started", dest, spans, started)
 	}
 	if cpu > 0 {
-		b.ReportMetric(float64(got.Spans)/cpu.Seconds(), "spans/cpu-s")
+		b.ReportMetric(float64(spans)/cpu.Seconds(), "spans/cpu-s")
 	}
-	b.ReportMetric(100*float64(got.Spans)/float64(started), "delivered%")
+	b.ReportMetric(100*float64(spans)/float64(started), "delivered%")
 	b.ReportMetric(0, "ns/op")
 }
 
