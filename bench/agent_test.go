@@ -247,27 +247,36 @@ func startAgentProcess() (*agentProcess, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), childAgentEnv+"=1")
+	stdin, url, err := startChild(cmd, "stand-in agent process")
+	if err != nil {
+		return nil, err
+	}
+	return &agentProcess{cmd: cmd, stdin: stdin, url: url, addr: strings.TrimPrefix(url, "http://")}, nil
+}
+
+// startChild starts cmd, a destination process that prints its base URL
+// on its first line and exits when its stdin closes, and returns that
+// stdin and the URL. what names the process in errors.
+func startChild(cmd *exec.Cmd, what string) (io.Closer, string, error) {
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		stdin.Close()
 		cmd.Wait()
-		return nil, fmt.Errorf("stand-in agent process: %v", err)
+		return nil, "", fmt.Errorf("%s: %v", what, err)
 	}
-	url := strings.TrimSpace(line)
-	p := &agentProcess{cmd: cmd, stdin: stdin, url: url, addr: strings.TrimPrefix(url, "http://")}
-	return p, nil
+	return stdin, strings.TrimSpace(line), nil
 }
 
 var countsClient = &http.Client{Timeout: 10 * time.Second}

@@ -9,7 +9,6 @@ package bench
 // lists /v0.6/stats and client_drop_p0s.
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -172,20 +171,11 @@ func sharedStatsAgent() (*agentProcess, error) {
 		}
 		cmd := exec.Command(exe, "-test.run=^TestStatsAgentChild$")
 		cmd.Env = append(os.Environ(), statsAgentEnv+"=1")
-		cmd.Stderr = os.Stderr
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		if statsAgentErr = cmd.Start(); statsAgentErr != nil {
-			return
-		}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
+		stdin, url, err := startChild(cmd, "stats stand-in agent process")
 		if err != nil {
-			stdin.Close()
-			cmd.Wait()
-			statsAgentErr = fmt.Errorf("stats stand-in agent process: %v", err)
+			statsAgentErr = err
 			return
 		}
-		url := strings.TrimSpace(line)
 		statsAgent = &agentProcess{cmd: cmd, stdin: stdin, url: url, addr: strings.TrimPrefix(url, "http://")}
 	})
 	return statsAgent, statsAgentErr

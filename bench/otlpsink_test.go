@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -74,25 +72,11 @@ func startSink() (*sinkProcess, error) {
 		return nil, fmt.Errorf("go build ./cmd/otlpsink: %v\n%s", err, out)
 	}
 	cmd := exec.Command(exe)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
+	stdin, url, err := startChild(cmd, "otlpsink process")
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		stdin.Close()
-		cmd.Wait()
-		return nil, fmt.Errorf("otlpsink process: %v", err)
-	}
-	return &sinkProcess{cmd: cmd, stdin: stdin, url: strings.TrimSpace(line)}, nil
+	return &sinkProcess{cmd: cmd, stdin: stdin, url: url}, nil
 }
 
 func (p *sinkProcess) counts() (sinkCounts, error) {
